@@ -1,0 +1,256 @@
+"""The ``add`` command: a new event, validated and written safely."""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+from typing import Annotated
+
+import typer
+
+from summit_cli import query, store, timeline, zones
+from summit_cli.cli import output
+from summit_cli.cli.exits import say
+from summit_cli.cli.options import complete_format, settings_of
+from summit_cli.cli.settings import Settings
+from summit_cli.errors import InvalidInput
+from summit_cli.model import KINDS, STATUSES, Event, Status, Store, WallTime
+from summit_cli.safetext import visible
+
+_CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\Z")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+
+
+def report_saved(saved: store.Saved, what: str) -> None:
+    """Tell the user (on stderr) what a write did."""
+    if saved.created_from_bundled:
+        say(f"created your store at {saved.path} (a copy of the bundled store)")
+    say(f"{what} in {saved.path}")
+    if not saved.durable:
+        say(
+            "the change is saved, but durability is unconfirmed (syncing the folder to disk "
+            "failed)",
+            kind="warning",
+        )
+
+
+def _venue_zone(
+    tz: str | None, fmt_key: str | None, city: str | None, current: Store
+) -> tuple[str | None, tzinfo | None]:
+    """(IANA name to store, fixed-offset zone for the wall time) from --tz, format or city."""
+    if tz:
+        name = zones.canonical_zone_name(tz)
+        if name is not None:
+            return name, None
+        return None, zones.resolve_zone(tz)  # an offset, or an error with suggestions
+    if fmt_key and fmt_key in current.formats and current.formats[fmt_key].timezone:
+        return current.formats[fmt_key].timezone, None
+    return zones.zone_for_city(city), None
+
+
+def _typed(text: str, option: str, zone: tzinfo, settings: Settings) -> WallTime:
+    now_there = settings.now.astimezone(zone)
+    try:
+        return timeline.parse_typed(text, now_there, settings.date_order).wall
+    except InvalidInput as exc:
+        raise InvalidInput(f"{option}: {exc}") from None
+
+
+def build_event(
+    settings: Settings,
+    current: Store,
+    *,
+    title: str,
+    start: str,
+    end: str | None,
+    tz: str | None,
+    fmt: str | None,
+    round_number: int | None,
+    kind: str,
+    venue: str | None,
+    city: str | None,
+    country: str | None,
+    participants: list[str],
+    status: str,
+    sources: list[str],
+    tags: list[str],
+    outcome: str | None,
+    notes: str | None,
+    event_id: str | None,
+) -> Event:
+    """Options -> a new Event, keeping the wall time typed and the venue's zone."""
+    if not title.strip():
+        raise InvalidInput("the title must not be empty")
+    if kind not in KINDS:
+        raise InvalidInput(f"--kind {kind!r} is not one of: {', '.join(KINDS)}")
+    if status not in STATUSES:
+        raise InvalidInput(f"--status {status!r} is not one of: {', '.join(STATUSES)}")
+    if fmt is not None:
+        query.check_filter(current, query.Filter(formats=(fmt,)))
+    zone_name, offset_zone = _venue_zone(tz, fmt, city, current)
+    reading_zone: tzinfo = offset_zone or (
+        zones.resolve_zone(zone_name) if zone_name else settings.display
+    )
+    start_wall = _typed(start, "--start", reading_zone, settings)
+    end_wall: WallTime | None = None
+    if end:
+        if _CLOCK_ONLY.match(end.strip()):
+            end_wall = _typed(
+                f"{start_wall.date.isoformat()} {end.strip()}", "--end", reading_zone, settings
+            )
+        else:
+            end_wall = _typed(end, "--end", reading_zone, settings)
+    if offset_zone is not None:
+        fixed = offset_zone.utcoffset(None)
+        start_wall = _with_offset(start_wall, fixed)
+        end_wall = _with_offset(end_wall, fixed) if end_wall else None
+    if zone_name is None and not start_wall.date_only and start_wall.offset is None:
+        raise InvalidInput(
+            f"--start {start!r} has a time but no time zone: give --tz ZONE (e.g. --tz "
+            "Europe/Zurich), a --city the project knows, or a --format that has a zone"
+        )
+    if zone_name is not None:
+        zone = zones.resolve_zone(zone_name)
+        for option, wall in (("--start", start_wall), ("--end", end_wall)):
+            if wall is not None and not timeline.wall_time_exists(wall, zone):
+                raise InvalidInput(
+                    f"{option}: {wall} does not exist in {zone_name} "
+                    "(the clocks skip it at a DST change)"
+                )
+    return Event(
+        id=event_id or "",
+        title=title.strip(),
+        kind=kind,
+        format=fmt,
+        round=round_number,
+        start=start_wall,
+        end=end_wall,
+        timezone=zone_name,
+        venue=venue,
+        city=city,
+        country=country,
+        participants=tuple(participants),
+        status=Status(status),
+        outcome=outcome,
+        sources=tuple(sources),
+        tags=tuple(tags),
+        notes=notes,
+    )
+
+
+def _with_offset(wall: WallTime, offset: object) -> WallTime:
+    from datetime import timedelta
+
+    if wall.date_only or wall.offset is not None or not isinstance(offset, timedelta):
+        return wall
+    return WallTime(wall.date, wall.time, offset)
+
+
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What the meeting is called.")],
+    start: Annotated[
+        str,
+        typer.Option(
+            "--start",
+            metavar="WHEN",
+            help="Start: '2022-01-12 10:00', "
+            "'Jan 12 2022 10am', '2022-01-12' (all day), 'tomorrow "
+            "10:00', '+3d'. Read in the venue's zone.",
+        ),
+    ],
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            metavar="WHEN",
+            help="End, same forms (a date is inclusive; '16:30' means the start's day).",
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="The venue's time zone: "
+            "IANA name, known city or UTC offset. Default: the "
+            "format's zone, else the city's.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="KEY",
+            help="Negotiation format key (see: summits formats).",
+            autocompletion=complete_format,
+        ),
+    ] = None,
+    round_number: Annotated[
+        int | None, typer.Option("--round", min=1, help="Round number within the format.")
+    ] = None,
+    kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}.")] = "other",
+    venue: Annotated[str | None, typer.Option("--venue", help="Building or place.")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    participants: Annotated[
+        list[str] | None,
+        typer.Option("--with", metavar="PARTY", help="A participant (repeatable)."),
+    ] = None,
+    status: Annotated[
+        str, typer.Option("--status", help=f"One of: {', '.join(STATUSES)}.")
+    ] = "scheduled",
+    sources: Annotated[
+        list[str] | None,
+        typer.Option("--source", metavar="URL", help="A source URL or citation (repeatable)."),
+    ] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", metavar="TEXT")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", metavar="TEXT")] = None,
+    event_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Id to use (default: generated from date, place and format)."),
+    ] = None,
+) -> None:
+    """Add an event: validates it, writes the store safely, prints the new id on stdout.
+
+    Example: summits add "NATO-Russia Council" --start "2022-01-12 10:00" --city Brussels
+    --format nrc --kind council --with NATO --with Russia
+    """
+    settings = settings_of(ctx)
+    created: list[Event] = []
+
+    def change(current: Store) -> Store:
+        event = build_event(
+            settings,
+            current,
+            title=title,
+            start=start,
+            end=end,
+            tz=tz,
+            fmt=fmt,
+            round_number=round_number,
+            kind=kind,
+            venue=venue,
+            city=city,
+            country=country,
+            participants=participants or [],
+            status=status,
+            sources=sources or [],
+            tags=tags or [],
+            outcome=outcome,
+            notes=notes,
+            event_id=event_id,
+        )
+        updated = query.add_event(current, event)
+        created.append(updated.events[-1])
+        return updated
+
+    saved = store.update(settings.location(), change, lock_timeout=settings.lock_timeout)
+    event = created[-1]
+    report_saved(saved, f"added {event.id} ({visible(event.title)}, {event.start})")
+    output.write(event.id + "\n")

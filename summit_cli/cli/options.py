@@ -1,0 +1,180 @@
+"""Options shared by several commands, and turning them into a query Filter."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+
+from summit_cli import timeline
+from summit_cli.cli.output import Output
+from summit_cli.cli.settings import Settings
+from summit_cli.model import KINDS, STATUSES
+from summit_cli.query import Filter
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    obj = root.obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def _store_hint(ctx: Any) -> str | None:
+    try:
+        value = ctx.find_root().params.get("store")
+    except AttributeError:
+        value = None
+    return value or os.environ.get("SUMMITS_STORE")
+
+
+def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of format keys from the store in use."""
+    from summit_cli import store
+
+    try:
+        loaded = store.load(store.locate(_store_hint(ctx)).path)
+    except Exception:
+        return []
+    return [k for k in loaded.store.formats if k.startswith(incomplete)]
+
+
+def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of event ids from the store in use."""
+    from summit_cli import store
+
+    try:
+        loaded = store.load(store.locate(_store_hint(ctx)).path)
+    except Exception:
+        return []
+    return [e.id for e in loaded.store.events if e.id.startswith(incomplete)]
+
+
+def _complete_from(choices: tuple[str, ...]) -> Any:
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete
+
+
+OutputOpt = Annotated[
+    Output | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="table (default on a terminal), plain (default when "
+        "piped), json, jsonl, csv, tsv or ids.",
+        case_sensitive=False,
+    ),
+]
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="KEY",
+        help="Only this negotiation format (repeatable), e.g. geneva, nrc, osce.",
+        autocompletion=complete_format,
+    ),
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help=f"Only this kind (repeatable): {', '.join(KINDS)}.",
+        autocompletion=_complete_from(KINDS),
+    ),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help=f"Only this status (repeatable): {', '.join(STATUSES)}.",
+        autocompletion=_complete_from(STATUSES),
+    ),
+]
+CityOpt = Annotated[str | None, typer.Option("--city", help="Only events in this city.")]
+CountryOpt = Annotated[str | None, typer.Option("--country", help="Only events in this country.")]
+WithOpt = Annotated[
+    str | None,
+    typer.Option("--with", metavar="TEXT", help="Only events with a participant containing TEXT."),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tag", help="Only events with this tag (repeatable: all must match)."),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="WHEN",
+        help="Only events that end after WHEN (e.g. 2022-01-01, 'in 2 weeks').",
+    ),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        metavar="WHEN",
+        help="Only events that start before WHEN; a date means the end of that day.",
+    ),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Only events whose title, notes or outcome contain TEXT.",
+    ),
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N events.")]
+
+
+def _check_choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> None:
+    from summit_cli.errors import InvalidInput
+
+    for value in values or ():
+        if value not in allowed:
+            raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
+
+
+def build_filter(
+    settings: Settings,
+    *,
+    formats: list[str] | None,
+    kinds: list[str] | None,
+    statuses: list[str] | None,
+    city: str | None,
+    country: str | None,
+    participant: str | None,
+    tags: list[str] | None,
+    start: str | None,
+    end: str | None,
+    search: str | None,
+) -> Filter:
+    """Filter options -> a query Filter (dates read in the display zone)."""
+    _check_choices(kinds, KINDS, "--kind")
+    _check_choices(statuses, STATUSES, "--status")
+    lo = hi = None
+    if start:
+        typed = timeline.parse_typed(start, settings.now, settings.date_order)
+        lo = timeline.resolve_typed(typed, settings.display)
+    if end:
+        typed = timeline.parse_typed(end, settings.now, settings.date_order)
+        hi = timeline.resolve_typed(typed, settings.display, end_of_day=True)
+    return Filter(
+        formats=tuple(formats or ()),
+        kinds=tuple(kinds or ()),
+        statuses=tuple(statuses or ()),
+        city=city,
+        country=country,
+        participant=participant,
+        tags=tuple(tags or ()),
+        search=search,
+        start=lo,
+        end=hi,
+    )

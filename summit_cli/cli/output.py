@@ -1,0 +1,85 @@
+"""Writing data to stdout in the format asked for; messages go to stderr (``exits.say``)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from summit_cli import export
+from summit_cli.cli.settings import Settings
+from summit_cli.views import Card, TableView
+
+
+class Output(StrEnum):
+    """Output formats. table/plain are for people; the rest are stable machine formats."""
+
+    TABLE = "table"
+    PLAIN = "plain"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TSV = "tsv"
+    IDS = "ids"
+
+
+def resolve(choice: Output | None, settings: Settings) -> Output:
+    """The default is a table on a terminal and plain text otherwise."""
+    if choice is not None:
+        return choice
+    return Output.TABLE if settings.stdout_tty else Output.PLAIN
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _rich(renderable: Any, settings: Settings) -> None:
+    from summit_cli import render
+
+    render.show(render.console(sys.stdout, color=settings.color), renderable)
+
+
+def table(view: TableView, settings: Settings, output: Output) -> None:
+    if output is Output.TABLE:
+        from summit_cli import render
+
+        _rich(render.table(view), settings)
+    else:
+        from summit_cli import plain
+
+        write(plain.table(view))
+
+
+def cards(views: Sequence[Card], settings: Settings, output: Output) -> None:
+    if output is Output.TABLE:
+        from summit_cli import render
+
+        for view in views:
+            _rich(render.card(view), settings)
+    else:
+        from summit_cli import plain
+
+        write("\n".join(plain.card(v) for v in views))
+
+
+def records(rows: Sequence[dict[str, Any]], keys: Sequence[str], output: Output) -> None:
+    """Machine formats: the same records as JSON, JSON Lines, CSV, TSV or ids."""
+    if output is Output.JSON:
+        write(export.to_json(rows))
+    elif output is Output.JSONL:
+        write(export.to_jsonl(rows))
+    elif output is Output.CSV:
+        write(export.to_csv(rows, keys))
+    elif output is Output.TSV:
+        write(export.to_tsv(rows, keys))
+    elif output is Output.IDS:
+        write(export.to_ids(rows))
+    else:  # pragma: no cover - callers route table/plain elsewhere
+        raise ValueError(output)
+
+
+def is_machine(output: Output) -> bool:
+    return output not in (Output.TABLE, Output.PLAIN)

@@ -1,0 +1,481 @@
+"""The store's data model: events, negotiation formats, the store itself.
+
+Conversion from and to plain data (what JSON/YAML parsers give) lives here,
+with per-field validation that reports every problem with its location.
+Nothing here reads files, the clock or the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from summit_cli.errors import Problem
+from summit_cli.zones import format_offset, is_zone_name
+
+STORE_VERSION = 1
+
+KINDS: tuple[str, ...] = (
+    "summit",
+    "call",
+    "virtual-summit",
+    "talks",
+    "round",
+    "council",
+    "ministerial",
+    "working-dinner",
+    "other",
+)
+
+
+class Status(StrEnum):
+    """Where an event stands."""
+
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")
+_WALL_RE = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?\Z"
+)
+
+# Every key of an event, in the order they are written and shown.
+EVENT_KEYS: tuple[str, ...] = (
+    "id",
+    "title",
+    "kind",
+    "format",
+    "round",
+    "start",
+    "end",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "participants",
+    "status",
+    "outcome",
+    "sources",
+    "tags",
+    "notes",
+)
+LIST_KEYS = frozenset({"participants", "sources", "tags"})
+TEXT_KEYS = ("title", "venue", "city", "country", "outcome", "notes")
+FORMAT_KEYS: tuple[str, ...] = ("name", "description", "timezone")
+
+
+@dataclass(frozen=True, slots=True)
+class WallTime:
+    """A moment as the user typed it: a local date, maybe a time, maybe a UTC offset.
+
+    ``time`` is None for a date-only value. Without an offset, the wall time is
+    read in the event's venue zone (or, when the event has none, in the zone it
+    is viewed from: a floating time, as iCalendar has).
+    """
+
+    date: date
+    time: time | None = None
+    offset: timedelta | None = None
+
+    @property
+    def date_only(self) -> bool:
+        return self.time is None
+
+    def isoformat(self) -> str:
+        """The canonical text written to the store."""
+        if self.time is None:
+            return self.date.isoformat()
+        spec = "seconds" if self.time.second else "minutes"
+        text = f"{self.date.isoformat()}T{self.time.isoformat(timespec=spec)}"
+        if self.offset is not None:
+            text += "Z" if not self.offset else format_offset(self.offset)
+        return text
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def parse_wall_time(text: str) -> WallTime:
+    """Parse the store's time form: ``YYYY-MM-DD[THH:MM[:SS][offset]]``.
+
+    Raises ValueError with a message naming what is wrong.
+    """
+    match = _WALL_RE.match(text.strip())
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a date (YYYY-MM-DD) or a local time (YYYY-MM-DDTHH:MM[:SS][+HH:MM])"
+        )
+    try:
+        day = date.fromisoformat(match["date"])
+        clock = time.fromisoformat(match["time"]) if match["time"] else None
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid date or time: {exc}") from None
+    offset: timedelta | None = None
+    if match["offset"]:
+        raw = match["offset"]
+        if raw == "Z":
+            offset = timedelta(0)
+        else:
+            tz = datetime.fromisoformat(f"2000-01-01T00:00{raw[:3]}:{raw[-2:]}").utcoffset()
+            assert tz is not None
+            offset = tz
+            if abs(offset) >= timedelta(hours=24):
+                raise ValueError(f"{text!r} has an impossible UTC offset")
+    return WallTime(day, clock, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One meeting, call or negotiation round."""
+
+    id: str
+    title: str
+    start: WallTime
+    kind: str = "other"
+    format: str | None = None
+    round: int | None = None
+    end: WallTime | None = None
+    timezone: str | None = None
+    venue: str | None = None
+    city: str | None = None
+    country: str | None = None
+    participants: tuple[str, ...] = ()
+    status: Status = Status.SCHEDULED
+    outcome: str | None = None
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        """Every schema key, in order; None or [] where unset (JSON-ready)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "format": self.format,
+            "round": self.round,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat() if self.end else None,
+            "timezone": self.timezone,
+            "venue": self.venue,
+            "city": self.city,
+            "country": self.country,
+            "participants": list(self.participants),
+            "status": self.status.value,
+            "outcome": self.outcome,
+            "sources": list(self.sources),
+            "tags": list(self.tags),
+            "notes": self.notes,
+        }
+
+    def to_stored(self) -> dict[str, Any]:
+        """Only the keys that are set, in schema order: what a new record looks like."""
+        plain = self.to_plain()
+        return {k: v for k, v in plain.items() if v not in (None, [])}
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A negotiation format / track, such as the Geneva Strategic Stability Dialogue."""
+
+    key: str
+    name: str
+    description: str | None = None
+    timezone: str | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "description": self.description,
+            "timezone": self.timezone,
+        }
+
+    def to_stored(self) -> dict[str, Any]:
+        plain = {"name": self.name, "description": self.description, "timezone": self.timezone}
+        return {k: v for k, v in plain.items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The whole store: formats by key and events in file order."""
+
+    formats: dict[str, Format] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    version: int = STORE_VERSION
+
+    def event(self, event_id: str) -> Event | None:
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        return None
+
+    def with_events(self, events: Sequence[Event]) -> Store:
+        return replace(self, events=tuple(events))
+
+    def with_format(self, fmt: Format) -> Store:
+        return replace(self, formats={**self.formats, fmt.key: fmt})
+
+
+# ---------------------------------------------------------------- from plain
+
+
+class _Collector:
+    """Accumulates problems so that loading reports all of them at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.problems.append(Problem(where, what))
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _text(
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    out: _Collector,
+    *,
+    required: bool = False,
+    max_len: int = 20_000,
+) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            out.add(where, f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        out.add(where, f"{key} must be a string, not {_type_name(value)}")
+        return None
+    if required and not value.strip():
+        out.add(where, f"{key} must not be empty")
+        return None
+    if len(value) > max_len:
+        out.add(where, f"{key} is longer than {max_len} characters")
+        return None
+    return str(value)
+
+
+def _text_list(raw: Mapping[str, Any], key: str, where: str, out: _Collector) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (str(value),)
+    if not isinstance(value, list | tuple):
+        out.add(where, f"{key} must be a list of strings, not {_type_name(value)}")
+        return ()
+    items: list[str] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            out.add(where, f"{key}[{i}] must be a string, not {_type_name(item)}")
+        else:
+            items.append(str(item))
+    return tuple(items)
+
+
+def _wall(
+    raw: Mapping[str, Any], key: str, where: str, out: _Collector, *, required: bool = False
+) -> WallTime | None:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            out.add(where, f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        out.add(
+            where,
+            f'{key} must be a quoted string such as "2022-01-10T09:00", not {_type_name(value)}',
+        )
+        return None
+    try:
+        return parse_wall_time(value)
+    except ValueError as exc:
+        out.add(where, f"{key}: {exc}")
+        return None
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens (for generated ids)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def generate_id(event: Event, taken: set[str] | frozenset[str]) -> str:
+    """``<date>-<place>-<format or kind>``, made unique against *taken*."""
+    parts = [event.start.date.isoformat()]
+    place = slugify(event.city or event.venue or "")
+    if place:
+        parts.append(place)
+    parts.append(slugify(event.format or event.kind) or "event")
+    base = "-".join(parts)[:90].strip("-")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def format_from_plain(key: Any, raw: Any, out: _Collector) -> Format | None:
+    where = f"formats.{key}"
+    if not isinstance(key, str) or not SLUG_RE.match(key):
+        out.add("formats", f"format key {key!r} must match [a-z0-9][a-z0-9-]*")
+        return None
+    if not isinstance(raw, Mapping):
+        out.add(where, f"must be a mapping with a name, not {_type_name(raw)}")
+        return None
+    name = _text(raw, "name", where, out, required=True, max_len=500)
+    description = _text(raw, "description", where, out)
+    tz = _text(raw, "timezone", where, out, max_len=100)
+    if tz is not None and not is_zone_name(tz):
+        out.add(where, f"timezone {tz!r} is not an IANA time zone name")
+        tz = None
+    if name is None:
+        return None
+    return Format(key, name, description, tz)
+
+
+def event_from_plain(
+    raw: Any, where: str, formats: Mapping[str, Format], out: _Collector
+) -> Event | None:
+    """Build an Event from a parsed mapping, adding every problem to *out*."""
+    if not isinstance(raw, Mapping):
+        out.add(where, f"an event must be a mapping, not {_type_name(raw)}")
+        return None
+    before = len(out.problems)
+    event_id = raw.get("id")
+    if event_id is not None:
+        if not isinstance(event_id, str) or not SLUG_RE.match(event_id):
+            out.add(
+                where, f"id {event_id!r} must match [a-z0-9][a-z0-9-]* (at most 100 characters)"
+            )
+        else:
+            where = f"{where} (id {event_id})"
+    title = _text(raw, "title", where, out, required=True, max_len=1000)
+    kind = raw.get("kind", "other")
+    if kind is None:
+        kind = "other"
+    if kind not in KINDS:
+        out.add(where, f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+    fmt = raw.get("format")
+    if fmt is not None:
+        if not isinstance(fmt, str):
+            out.add(where, f"format must be a string, not {_type_name(fmt)}")
+        elif fmt not in formats:
+            known = ", ".join(formats) or "none defined"
+            out.add(where, f"format {fmt!r} is not defined under formats (known: {known})")
+    rnd = raw.get("round")
+    if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1):
+        out.add(where, f"round must be a positive whole number, not {rnd!r}")
+    start = _wall(raw, "start", where, out, required=True)
+    end = _wall(raw, "end", where, out)
+    tz = raw.get("timezone")
+    if tz is not None and (not isinstance(tz, str) or not is_zone_name(tz)):
+        out.add(where, f"timezone {tz!r} is not an IANA time zone name (e.g. Europe/Zurich)")
+    status = raw.get("status", "scheduled")
+    if status is None:
+        status = "scheduled"
+    if status not in STATUSES:
+        out.add(where, f"status {status!r} is not one of: {', '.join(STATUSES)}")
+    texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
+    lists = {key: _text_list(raw, key, where, out) for key in sorted(LIST_KEYS)}
+    if len(out.problems) > before or title is None or start is None:
+        return None
+    return Event(
+        id=str(event_id or ""),
+        title=title,
+        kind=str(kind),
+        format=fmt,
+        round=rnd,
+        start=start,
+        end=end,
+        timezone=tz,
+        status=Status(status),
+        participants=lists["participants"],
+        sources=lists["sources"],
+        tags=lists["tags"],
+        **texts,
+    )
+
+
+def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
+    """Build the Store from a parsed document; returns it with every problem found."""
+    out = _Collector()
+    if not isinstance(tree, Mapping):
+        out.add(
+            "",
+            f"the top level must be a mapping with version, formats and events, "
+            f"not {_type_name(tree)}",
+        )
+        return Store(), out.problems
+    version = tree.get("version", STORE_VERSION)
+    if version != STORE_VERSION or isinstance(version, bool):
+        out.add("version", f"unsupported store version {version!r} (this summits reads version 1)")
+        return Store(), out.problems
+    raw_formats = tree.get("formats") or {}
+    formats: dict[str, Format] = {}
+    if not isinstance(raw_formats, Mapping):
+        out.add("formats", f"must be a mapping of key -> format, not {_type_name(raw_formats)}")
+    else:
+        for key, raw in raw_formats.items():
+            fmt = format_from_plain(key, raw, out)
+            if fmt is not None:
+                formats[fmt.key] = fmt
+    raw_events = tree.get("events") or []
+    events: list[Event] = []
+    if not isinstance(raw_events, list | tuple):
+        out.add("events", f"must be a list of events, not {_type_name(raw_events)}")
+        raw_events = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_events):
+        event = event_from_plain(raw, f"events[{index}]", formats, out)
+        if event is None:
+            continue
+        if event.id:
+            if event.id in seen:
+                out.add(
+                    f"events[{index}] (id {event.id})",
+                    f"duplicate id (first used by events[{seen[event.id]}])",
+                )
+                continue
+            seen[event.id] = index
+        events.append(event)
+    taken = set(seen)
+    named: list[Event] = []
+    for event in events:
+        if event.id:
+            named.append(event)
+            continue
+        generated = replace(event, id=generate_id(event, taken))
+        taken.add(generated.id)
+        named.append(generated)
+    return Store(formats=formats, events=tuple(named), version=STORE_VERSION), out.problems

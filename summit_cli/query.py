@@ -1,0 +1,184 @@
+"""Pure queries and edits over the model: filters, ordering, upcoming, per-format summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+
+from summit_cli.errors import InvalidData, InvalidInput, NotFound, Problem
+from summit_cli.model import Event, Format, Status, Store, generate_id
+from summit_cli.timeline import Phase, Span, instant_key, overlaps, phase, span_of
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An event with its span on the time line, as seen from the display zone."""
+
+    event: Event
+    span: Span
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Every filter of ``list`` and ``upcoming``; empty fields match everything."""
+
+    formats: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    city: str | None = None
+    country: str | None = None
+    participant: str | None = None
+    tags: tuple[str, ...] = ()
+    search: str | None = None
+    start: datetime | None = None  # window start (inclusive)
+    end: datetime | None = None  # window end (exclusive)
+
+
+def _contains(haystack: str | None, needle: str) -> bool:
+    return haystack is not None and needle.casefold() in haystack.casefold()
+
+
+def matches(item: Placed, spec: Filter) -> bool:
+    """True when the placed event passes every filter of *spec*."""
+    event = item.event
+    if spec.formats and event.format not in spec.formats:
+        return False
+    if spec.kinds and event.kind not in spec.kinds:
+        return False
+    if spec.statuses and event.status.value not in spec.statuses:
+        return False
+    if spec.city and (event.city or "").casefold() != spec.city.casefold():
+        return False
+    if spec.country and (event.country or "").casefold() != spec.country.casefold():
+        return False
+    if spec.participant and not any(_contains(p, spec.participant) for p in event.participants):
+        return False
+    if spec.tags:
+        own = {t.casefold() for t in event.tags}
+        if not all(t.casefold() in own for t in spec.tags):
+            return False
+    if spec.search and not any(
+        _contains(text, spec.search) for text in (event.title, event.notes, event.outcome)
+    ):
+        return False
+    return overlaps(item.span, spec.start, spec.end)
+
+
+def check_filter(store: Store, spec: Filter) -> None:
+    """Refuse filter values that can never match because they name nothing."""
+    unknown = [key for key in spec.formats if key not in store.formats]
+    if unknown:
+        key = unknown[0]
+        hint = ""
+        if key in {"json", "csv", "table", "plain", "jsonl", "tsv", "yaml", "ids"}:
+            hint = f" (to choose the output, use --output {key})"
+        known = ", ".join(store.formats) or "none defined"
+        raise InvalidInput(f"unknown format {key!r}{hint}; known formats: {known}")
+
+
+def place(events: Iterable[Event], display: tzinfo) -> list[Placed]:
+    """Events with their spans, oldest first by the real instant."""
+    placed = [Placed(e, span_of(e, display)) for e in events]
+    placed.sort(key=lambda p: instant_key(p.span))
+    return placed
+
+
+def select(store: Store, spec: Filter, display: tzinfo) -> list[Placed]:
+    """The events matching *spec*, oldest first."""
+    check_filter(store, spec)
+    return [p for p in place(store.events, display) if matches(p, spec)]
+
+
+def upcoming(
+    placed: Sequence[Placed],
+    now: datetime,
+    *,
+    include_cancelled: bool = False,
+    within: timedelta | None = None,
+) -> list[Placed]:
+    """Events not over at *now*, soonest first; cancelled ones only when asked."""
+    horizon = now + within if within is not None else None
+    result = []
+    for item in placed:
+        if phase(item.span, now) is Phase.PAST:
+            continue
+        if not include_cancelled and item.event.status is Status.CANCELLED:
+            continue
+        if horizon is not None and item.span.start > horizon:
+            continue
+        result.append(item)
+    return result
+
+
+def latest_past(placed: Sequence[Placed], now: datetime) -> Placed | None:
+    """The most recent event that is over at *now*."""
+    past = [p for p in placed if phase(p.span, now) is Phase.PAST]
+    return past[-1] if past else None
+
+
+@dataclass(frozen=True)
+class FormatSummary:
+    """A negotiation format at a glance."""
+
+    format: Format
+    count: int
+    held: int
+    first: Placed | None
+    last: Placed | None  # most recent event that is over (or ongoing)
+    next: Placed | None  # soonest event not over, not cancelled
+
+
+def summarize_formats(store: Store, display: tzinfo, now: datetime) -> list[FormatSummary]:
+    placed = place(store.events, display)
+    summaries = []
+    for key, fmt in store.formats.items():
+        own = [p for p in placed if p.event.format == key]
+        over = [p for p in own if phase(p.span, now) is not Phase.UPCOMING]
+        ahead = upcoming(own, now)
+        summaries.append(
+            FormatSummary(
+                format=fmt,
+                count=len(own),
+                held=sum(1 for p in own if p.event.status is Status.HELD),
+                first=own[0] if own else None,
+                last=over[-1] if over else None,
+                next=ahead[0] if ahead else None,
+            )
+        )
+    return summaries
+
+
+def find_event(store: Store, event_id: str) -> Event:
+    event = store.event(event_id)
+    if event is None:
+        raise NotFound(f"no event with id {event_id!r}")
+    return event
+
+
+# ------------------------------------------------------------------- edits
+
+
+def add_event(store: Store, event: Event) -> Store:
+    """The store with *event* appended; generates its id when empty."""
+    problems = []
+    if event.format is not None and event.format not in store.formats:
+        known = ", ".join(store.formats) or "none defined"
+        raise InvalidInput(
+            f"unknown format {event.format!r}; known formats: {known} "
+            "(define one with: summits formats add KEY --name NAME)"
+        )
+    taken = {e.id for e in store.events}
+    if not event.id:
+        event = replace(event, id=generate_id(event, taken))
+    elif event.id in taken:
+        problems.append(Problem(f"id {event.id}", "an event with this id already exists"))
+    if problems:
+        raise InvalidData("", problems)
+    return store.with_events([*store.events, event])
+
+
+def add_format(store: Store, fmt: Format) -> Store:
+    if fmt.key in store.formats:
+        raise InvalidData("", [Problem(f"format {fmt.key}", "is already defined")])
+    return store.with_format(fmt)

@@ -1,0 +1,210 @@
+"""What the human views show, as plain data: table models and event cards.
+
+Renderers (``render`` with Rich, ``plain`` without) only lay these out.
+Every string from the store goes through ``safetext`` here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from summit_cli.model import Event, Store
+from summit_cli.query import FormatSummary, Placed
+from summit_cli.safetext import one_line, visible
+from summit_cli.timeline import Phase, Span, countdown
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    justify: str = "left"
+    wrap: bool = False  # may wrap on a narrow terminal
+    ratio: int | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    style: str | None = None  # a semantic style name: see render.STYLES
+
+
+@dataclass(frozen=True)
+class TableView:
+    columns: list[Column]
+    rows: list[list[Cell]]
+    title: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One event in full: a title and labelled lines."""
+
+    title: str
+    lines: list[tuple[str, Cell]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # URLs rendered by us, not by data markup
+
+
+STATUS_STYLE = {
+    "held": "held",
+    "scheduled": "scheduled",
+    "postponed": "postponed",
+    "cancelled": "cancelled",
+}
+
+
+def _same_offset(a: datetime, b: datetime) -> bool:
+    return a.utcoffset() == b.utcoffset()
+
+
+def local_when(span: Span) -> str:
+    """The event's time at the venue: ``2022-01-10 Mon 09:00 CET``, multi-day as a range."""
+    start = span.start.astimezone(span.zone) if span.start.tzinfo is not None else span.start
+    if span.all_day:
+        text = f"{start:%Y-%m-%d %a}"
+        if span.day_count() > 1:
+            last = span.last_day()
+            text += f" → {last:%m-%d %a}" if last.year == start.year else f" → {last:%Y-%m-%d %a}"
+        return text
+    text = f"{start:%Y-%m-%d %a %H:%M}"
+    if not span.point:
+        end = span.end.astimezone(span.zone)
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f" → {end:%m-%d %H:%M}"
+    zone_name = start.tzname() or ""
+    return f"{text} {zone_name}".rstrip() if not span.floating else text
+
+
+def display_when(span: Span, display: tzinfo) -> str:
+    """The start in the display zone, or "" when it reads the same as at the venue."""
+    if span.all_day or span.floating:
+        return ""
+    venue = span.start.astimezone(span.zone)
+    mine = span.start.astimezone(display)
+    if _same_offset(venue, mine) and venue.tzname() == mine.tzname():
+        return ""
+    fmt = "%H:%M" if mine.date() == venue.date() else "%Y-%m-%d %a %H:%M"
+    return f"{mine:{fmt}} {mine.tzname() or ''}".rstrip()
+
+
+def place_text(event: Event) -> str:
+    parts = [p for p in (event.venue, event.city, event.country) if p]
+    if event.city and event.venue and event.venue == event.city:
+        parts = [p for p in (event.city, event.country) if p]
+    return ", ".join(parts)
+
+
+def format_text(event: Event) -> str:
+    if not event.format:
+        return ""
+    return f"{event.format} #{event.round}" if event.round else event.format
+
+
+def events_table(
+    items: list[Placed], display: tzinfo, now: datetime | None = None, title: str | None = None
+) -> TableView:
+    """The table of ``list`` (and of ``upcoming`` when *now* is given: a countdown column)."""
+    show_display = any(display_when(p.span, display) for p in items)
+    columns = [Column("When (venue)")]
+    if show_display:
+        columns.append(Column("Your time"))
+    columns += [
+        Column("Title", wrap=True, ratio=3),
+        Column("Kind"),
+        Column("Format"),
+        Column("Place", wrap=True, ratio=2),
+        Column("Status"),
+    ]
+    if now is not None:
+        columns.append(Column("Countdown", justify="right"))
+    rows = []
+    for item in items:
+        event, span = item.event, item.span
+        row = [Cell(local_when(span))]
+        if show_display:
+            row.append(Cell(display_when(span, display), "dim"))
+        row += [
+            Cell(one_line(event.title), "title"),
+            Cell(event.kind, "dim"),
+            Cell(one_line(format_text(event)), "format"),
+            Cell(one_line(place_text(event))),
+            Cell(event.status.value, STATUS_STYLE[event.status.value]),
+        ]
+        if now is not None:
+            count = countdown(span, now)
+            row.append(Cell(count.text, "ongoing" if count.phase is Phase.ONGOING else "countdown"))
+        rows.append(row)
+    return TableView(columns, rows, title=title)
+
+
+def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Card:
+    """Every field of one event, for ``show``."""
+    event, span = item.event, item.span
+    lines: list[tuple[str, Cell]] = [("id", Cell(event.id, "dim")), ("kind", Cell(event.kind))]
+    if event.format:
+        fmt = store.formats.get(event.format)
+        name = f"{event.format} ({visible(fmt.name)})" if fmt else event.format
+        lines.append(
+            ("format", Cell(name + (f", round {event.round}" if event.round else ""), "format"))
+        )
+    lines.append(("when", Cell(local_when(span))))
+    if event.timezone:
+        lines.append(("venue zone", Cell(event.timezone, "dim")))
+    elif not span.all_day:
+        lines.append(("venue zone", Cell("none (floating: read in your zone)", "dim")))
+    mine = display_when(span, display)
+    if mine:
+        lines.append(("your time", Cell(mine)))
+    count = countdown(span, now)
+    lines.append(
+        ("countdown", Cell(count.text, "ongoing" if count.phase is Phase.ONGOING else "countdown"))
+    )
+    lines.append(("status", Cell(event.status.value, STATUS_STYLE[event.status.value])))
+    place = place_text(event)
+    if place:
+        lines.append(("place", Cell(one_line(place))))
+    if event.participants:
+        lines.append(("participants", Cell(one_line(", ".join(event.participants)))))
+    for label, value in (("outcome", event.outcome), ("notes", event.notes)):
+        if value:
+            lines.append((label, Cell(visible(value).replace("\\n", "\n"))))
+    if event.tags:
+        lines.append(("tags", Cell(one_line(", ".join(event.tags)))))
+    links = []
+    for source in event.sources:
+        lines.append(("source", Cell(one_line(source), "link")))
+        if source.startswith(("https://", "http://")) and source.isprintable():
+            links.append(source)
+    return Card(title=one_line(event.title), lines=lines, links=links)
+
+
+def formats_table(summaries: list[FormatSummary], now: datetime) -> TableView:
+    columns = [
+        Column("Key"),
+        Column("Name", wrap=True, ratio=3),
+        Column("Events", justify="right"),
+        Column("Held", justify="right"),
+        Column("Last meeting"),
+        Column("Next meeting"),
+        Column("Countdown", justify="right"),
+    ]
+    rows = []
+    for summary in summaries:
+        last = f"{summary.last.span.first_day():%Y-%m-%d}" if summary.last else "—"
+        if summary.next:
+            nxt = f"{summary.next.span.first_day():%Y-%m-%d}"
+            count = countdown(summary.next.span, now).text
+        else:
+            nxt, count = "—", ""
+        rows.append(
+            [
+                Cell(summary.format.key, "format"),
+                Cell(one_line(summary.format.name), "title"),
+                Cell(str(summary.count)),
+                Cell(str(summary.held)),
+                Cell(last),
+                Cell(nxt),
+                Cell(count, "countdown"),
+            ]
+        )
+    return TableView(columns, rows)
