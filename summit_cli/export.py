@@ -100,8 +100,13 @@ def to_csv(records: Sequence[dict[str, Any]], keys: Sequence[str], *, safe: bool
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(keys)
     for data in records:
-        cells = [_cell(data.get(k)) for k in keys]
-        writer.writerow([neutralize(c) if safe else c for c in cells])
+        row = []
+        for key in keys:
+            value = data.get(key)
+            text = _cell(value)
+            # Numbers are data, not formulas: only text cells are neutralised.
+            row.append(neutralize(text) if safe and not isinstance(value, int) else text)
+        writer.writerow(row)
     return out.getvalue()
 
 

@@ -53,11 +53,62 @@ def _text(cell: Cell) -> Any:
     return Text(cell.text, style=STYLES.get(cell.style or "", ""))
 
 
-def table(view: TableView) -> Any:
+def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None]]:
+    """Choose columns and wrap widths so the table fits *width* terminal cells.
+
+    The least important columns are dropped until the narrowest layout fits;
+    then the room left is shared among the wrapping columns (Rich's own
+    squeeze can truncate a fixed column instead, so we decide here).
+    """
+    from summit_cli.plain import width as cells
+
+    def natural(index: int) -> int:
+        column = view.columns[index]
+        return max([cells(column.header)] + [cells(row[index].text) for row in view.rows])
+
+    def narrowest(index: int) -> int:
+        column = view.columns[index]
+        if not column.wrap:
+            return natural(index)
+        # Rich wraps at spaces: a column can't get narrower than its longest word.
+        words = [cells(w) for row in view.rows for w in row[index].text.split()]
+        return min(natural(index), max([column.min_width or 8, *words]))
+
+    def overhead(count: int) -> int:
+        return 3 * count + 1  # padding of 1 on each side, separators and edges
+
+    keep = list(range(len(view.columns)))
+    droppable = sorted(
+        (i for i in keep if view.columns[i].priority > 0), key=lambda i: -view.columns[i].priority
+    )
+    while droppable and sum(narrowest(i) for i in keep) + overhead(len(keep)) > width:
+        keep.remove(droppable.pop(0))
+    sizes: list[int | None] = [None] * len(keep)
+    wrapping = [k for k, i in enumerate(keep) if view.columns[i].wrap]
+    if sum(natural(i) for i in keep) + overhead(len(keep)) > width and wrapping:
+        fixed = sum(natural(i) for i in keep if not view.columns[i].wrap)
+        room = max(width - overhead(len(keep)) - fixed, 0)
+        floors = {k: narrowest(keep[k]) for k in wrapping}
+        wants = {k: natural(keep[k]) - floors[k] for k in wrapping}
+        spare = max(room - sum(floors.values()), 0)
+        total_want = sum(wants.values()) or 1
+        for k in wrapping:
+            sizes[k] = floors[k] + spare * wants[k] // total_want
+    fitted = TableView(
+        [view.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in view.rows],
+        view.title,
+        view.caption,
+    )
+    return fitted, sizes
+
+
+def table(view: TableView, width: int = 10_000) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    view, sizes = fit_columns(view, width)
     grid = Table(
         title=Text(view.title) if view.title else None,
         caption=Text(view.caption) if view.caption else None,
@@ -65,13 +116,13 @@ def table(view: TableView) -> Any:
         header_style="bold",
         expand=False,
     )
-    for column in view.columns:
+    for column, size in zip(view.columns, sizes, strict=True):
         grid.add_column(
             Text(column.header),
             justify=column.justify,  # type: ignore[arg-type]
             no_wrap=not column.wrap,
             overflow="fold" if column.wrap else "ellipsis",
-            ratio=column.ratio,
+            width=size,
         )
     for row in view.rows:
         grid.add_row(*(_text(cell) for cell in row))

@@ -20,7 +20,8 @@ class Column:
     header: str
     justify: str = "left"
     wrap: bool = False  # may wrap on a narrow terminal
-    ratio: int | None = None
+    min_width: int | None = None
+    priority: int = 0  # 0: always shown; higher numbers are dropped first when space is short
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ def place_text(event: Event) -> str:
     return ", ".join(parts)
 
 
+def short_place(event: Event) -> str:
+    """City and country for tables (the venue is on the event card)."""
+    parts = [p for p in (event.city, event.country) if p]
+    return ", ".join(parts) if parts else (event.venue or "")
+
+
 def format_text(event: Event) -> str:
     if not event.format:
         return ""
@@ -107,12 +114,12 @@ def events_table(
     show_display = any(display_when(p.span, display) for p in items)
     columns = [Column("When (venue)")]
     if show_display:
-        columns.append(Column("Your time"))
+        columns.append(Column("Your time", priority=2))
     columns += [
-        Column("Title", wrap=True, ratio=3),
-        Column("Kind"),
+        Column("Title", wrap=True, min_width=18),
+        Column("Kind", priority=3),
         Column("Format"),
-        Column("Place", wrap=True, ratio=2),
+        Column("Place", wrap=True, min_width=10, priority=1),
         Column("Status"),
     ]
     if now is not None:
@@ -127,7 +134,7 @@ def events_table(
             Cell(one_line(event.title), "title"),
             Cell(event.kind, "dim"),
             Cell(one_line(format_text(event)), "format"),
-            Cell(one_line(place_text(event))),
+            Cell(one_line(short_place(event))),
             Cell(event.status.value, STATUS_STYLE[event.status.value]),
         ]
         if now is not None:
@@ -181,7 +188,7 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
 def formats_table(summaries: list[FormatSummary], now: datetime) -> TableView:
     columns = [
         Column("Key"),
-        Column("Name", wrap=True, ratio=3),
+        Column("Name", wrap=True, min_width=16),
         Column("Events", justify="right"),
         Column("Held", justify="right"),
         Column("Last meeting"),

@@ -46,7 +46,8 @@ def table(view: TableView, settings: Settings, output: Output) -> None:
     if output is Output.TABLE:
         from summit_cli import render
 
-        _rich(render.table(view), settings)
+        target = render.console(sys.stdout, color=settings.color)
+        render.show(target, render.table(view, target.width))
     else:
         from summit_cli import plain
 
