@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -47,7 +47,8 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")
 _WALL_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?\Z"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?\Z",
+    re.ASCII,
 )
 
 # Every key of an event, in the order they are written and shown.
@@ -127,11 +128,12 @@ def parse_wall_time(text: str) -> WallTime:
         if raw == "Z":
             offset = timedelta(0)
         else:
-            tz = datetime.fromisoformat(f"2000-01-01T00:00{raw[:3]}:{raw[-2:]}").utcoffset()
-            assert tz is not None
-            offset = tz
-            if abs(offset) >= timedelta(hours=24):
+            hours, minutes = int(raw[1:3]), int(raw[-2:])
+            if hours >= 24 or minutes >= 60:
                 raise ValueError(f"{text!r} has an impossible UTC offset")
+            offset = timedelta(hours=hours, minutes=minutes)
+            if raw[0] == "-":
+                offset = -offset
     return WallTime(day, clock, offset)
 
 
@@ -438,10 +440,12 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         )
         return Store(), out.problems
     version = tree.get("version", STORE_VERSION)
-    if version != STORE_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != STORE_VERSION:
         out.add("version", f"unsupported store version {version!r} (this summits reads version 1)")
         return Store(), out.problems
-    raw_formats = tree.get("formats") or {}
+    raw_formats = tree.get("formats")
+    if raw_formats is None:
+        raw_formats = {}
     formats: dict[str, Format] = {}
     if not isinstance(raw_formats, Mapping):
         out.add("formats", f"must be a mapping of key -> format, not {_type_name(raw_formats)}")
@@ -450,7 +454,9 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
             fmt = format_from_plain(key, raw, out)
             if fmt is not None:
                 formats[fmt.key] = fmt
-    raw_events = tree.get("events") or []
+    raw_events = tree.get("events")
+    if raw_events is None:
+        raw_events = []
     events: list[Event] = []
     if not isinstance(raw_events, list | tuple):
         out.add("events", f"must be a list of events, not {_type_name(raw_events)}")

@@ -70,16 +70,25 @@ class Location:
     path: Path
     bundled: bool = False
     copy_to: Path | None = None  # where the first write puts the user's copy
+    cache_dir: Path | None = None  # where parsed YAML stores are cached (None: no cache)
 
 
-def locate(explicit: str | None) -> Location:
+def cache_folder() -> Path:
+    """The platform cache folder for parsed stores."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False) / "stores"
+
+
+def locate(explicit: str | None, *, cache: bool = True) -> Location:
     """``--store``/``SUMMITS_STORE`` if given; else the user's store; else the bundled one."""
+    cache_dir = cache_folder() if cache else None
     if explicit:
-        return Location(Path(explicit).expanduser())
+        return Location(Path(explicit).expanduser(), cache_dir=cache_dir)
     user = user_store_path()
     if user.exists():
-        return Location(user)
-    return Location(bundled_store_path(), bundled=True, copy_to=user)
+        return Location(user, cache_dir=cache_dir)
+    return Location(bundled_store_path(), bundled=True, copy_to=user, cache_dir=cache_dir)
 
 
 def syntax_of(path: Path) -> Syntax:
@@ -289,6 +298,102 @@ def load(path: Path) -> Loaded:
     text, bom = _decode(data, str(path))
     tree, store = parse_store(text, syntax, str(path))
     return Loaded(path, syntax, tree, store, _stamp_of(path, data), bom)
+
+
+# ------------------------------------------------------------ parse cache
+#
+# Parsing YAML round-trip is slow (ruamel: ~50 ms for the bundled store, far
+# more for big ones). Commands that only read use a cache of the parsed,
+# validated store: a JSON file in the platform cache folder, keyed by the
+# store's real path and trusted only when the store's bytes hash to the same
+# digest and the cache was written by this very version of summits.
+
+CACHE_FORMAT = 1
+
+
+def _cache_file(cache_dir: Path, real: Path) -> Path:
+    key = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return cache_dir / f"{key}.json"
+
+
+def _cache_tag() -> str:
+    from summit_cli import __version__
+
+    return f"{CACHE_FORMAT}:{__version__}"
+
+
+def _store_to_plain(store: Store) -> dict[str, Any]:
+    return {
+        "formats": {k: f.to_stored() for k, f in store.formats.items()},
+        "events": [e.to_plain() for e in store.events],
+    }
+
+
+def _store_from_cache(plain: dict[str, Any]) -> Store:
+    """Rebuild a Store from our own cache (already validated when it was written)."""
+    from summit_cli.model import Event, Format, Status, parse_wall_time
+
+    formats = {
+        key: Format(key, raw["name"], raw.get("description"), raw.get("timezone"))
+        for key, raw in plain["formats"].items()
+    }
+    events = []
+    for raw in plain["events"]:
+        fields = dict(raw)
+        fields["start"] = parse_wall_time(raw["start"])
+        fields["end"] = parse_wall_time(raw["end"]) if raw["end"] else None
+        fields["status"] = Status(raw["status"])
+        for key in ("participants", "sources", "tags"):
+            fields[key] = tuple(raw[key])
+        events.append(Event(**fields))
+    return Store(formats=formats, events=tuple(events))
+
+
+def _read_cache(cache_dir: Path, real: Path, digest: str) -> Store | None:
+    try:
+        raw = json.loads(_cache_file(cache_dir, real).read_bytes())
+        if raw.get("tag") != _cache_tag() or raw.get("digest") != digest:
+            return None
+        return _store_from_cache(raw["store"])
+    except Exception:  # a missing, stale or damaged cache is simply rebuilt
+        return None
+
+
+def _write_cache(cache_dir: Path, real: Path, digest: str, store: Store) -> None:
+    """Best effort: a cache that cannot be written is not an error."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        target = _cache_file(cache_dir, real)
+        payload = {
+            "tag": _cache_tag(),
+            "source": str(real),
+            "digest": digest,
+            "store": _store_to_plain(store),
+        }
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=cache_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+        Path(temp_name).replace(target)
+    except (OSError, TypeError, ValueError, UnicodeError):
+        with contextlib.suppress(OSError, UnboundLocalError):
+            Path(temp_name).unlink()
+
+
+def read_store(location: Location) -> Store:
+    """The validated store, for commands that only read (uses the parse cache for YAML)."""
+    path = location.path
+    if location.cache_dir is None or syntax_of(path) != "yaml":
+        return load(path).store
+    data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    real = Path(os.path.realpath(path))
+    cached = _read_cache(location.cache_dir, real, digest)
+    if cached is not None:
+        return cached
+    text, _ = _decode(data, str(path))
+    _, store = parse_store(text, "yaml", str(path))
+    _write_cache(location.cache_dir, real, digest, store)
+    return store
 
 
 def _empty(path: Path) -> Loaded:
@@ -610,6 +715,8 @@ def update(
         check_text, _ = _decode(data, str(real))
         parse_store(check_text, loaded.syntax, f"{real} (about to be written)")
         durable = _write_atomically(real, data, loaded.stamp)
+        if location.cache_dir is not None and loaded.syntax == "yaml":
+            _write_cache(location.cache_dir, real, hashlib.sha256(data).hexdigest(), new)
         return Saved(real, loaded.store, new, created_from_bundled=copied, durable=durable)
 
 

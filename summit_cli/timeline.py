@@ -395,7 +395,8 @@ def _parse_with_dateutil(source: str, order: DateOrder) -> WallTime:
     if first_result.date() != second_result.date():
         # dateutil filled a missing part of the date from the default: refuse to guess.
         raise InvalidInput(f"cannot read {source!r} as a date: it has no full date")
-    has_time = first_result.time() == second_result.time()
+    # An hour that differs between the two defaults was not typed (minutes may be omitted).
+    has_time = first_result.hour == second_result.hour
     offset = first_result.utcoffset() if first_result.tzinfo is not None else None
     if first_result.year == 2000 and "2000" not in source:
         raise InvalidInput(f"cannot read {source!r} as a date: it has no year")

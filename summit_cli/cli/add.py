@@ -252,5 +252,6 @@ def add(
 
     saved = store.update(settings.location(), change, lock_timeout=settings.lock_timeout)
     event = created[-1]
-    report_saved(saved, f"added {event.id} ({visible(event.title)}, {event.start})")
+    zone = f" {event.timezone}" if event.timezone else ""
+    report_saved(saved, f"added {event.id} ({visible(event.title)}, {event.start}{zone})")
     output.write(event.id + "\n")

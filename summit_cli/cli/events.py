@@ -69,8 +69,8 @@ def list_events(
         end=end,
         search=search,
     )
-    loaded = store.load(settings.location().path)
-    items = query.select(loaded.store, spec, settings.display)
+    current = store.read_store(settings.location())
+    items = query.select(current, spec, settings.display)
     if reverse:
         items.reverse()
     if limit is not None:
@@ -134,8 +134,8 @@ def upcoming(
         search=search,
     )
     horizon = timeline.parse_duration(within) if within else None
-    loaded = store.load(settings.location().path)
-    selected = query.select(loaded.store, spec, settings.display)
+    current = store.read_store(settings.location())
+    selected = query.select(current, spec, settings.display)
     items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
     if limit is not None:
         items = items[:limit]
@@ -178,8 +178,8 @@ def show(
     Example: summits show 2022-01-12-brussels-nrc
     """
     settings = settings_of(ctx)
-    loaded = store.load(settings.location().path)
-    placed = {p.event.id: p for p in query.place(loaded.store.events, settings.display)}
+    current = store.read_store(settings.location())
+    placed = {p.event.id: p for p in query.place(current.events, settings.display)}
     missing = [i for i in ids if i not in placed]
     if missing:
         raise NotFound(f"no event with id {missing[0]!r}" + _closest(missing[0], list(placed)))
@@ -192,7 +192,7 @@ def show(
             chosen,
         )
         return
-    cards = [views.event_card(i, loaded.store, settings.display, settings.now) for i in items]
+    cards = [views.event_card(i, current, settings.display, settings.now) for i in items]
     output.cards(cards, settings, chosen)
 
 

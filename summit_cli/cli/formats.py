@@ -47,8 +47,8 @@ def formats(ctx: typer.Context, output_format: OutputOpt = None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_of(ctx)
-    loaded = store.load(settings.location().path)
-    summaries = query.summarize_formats(loaded.store, settings.display, settings.now)
+    current = store.read_store(settings.location())
+    summaries = query.summarize_formats(current, settings.display, settings.now)
     chosen = output.resolve(output_format, settings)
     if not summaries:
         say("no formats defined (add one with: summits formats add KEY --name NAME)")

@@ -34,10 +34,10 @@ def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
     from summit_cli import store
 
     try:
-        loaded = store.load(store.locate(_store_hint(ctx)).path)
+        current = store.read_store(store.locate(_store_hint(ctx)))
     except Exception:
         return []
-    return [k for k in loaded.store.formats if k.startswith(incomplete)]
+    return [k for k in current.formats if k.startswith(incomplete)]
 
 
 def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -45,10 +45,10 @@ def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
     from summit_cli import store
 
     try:
-        loaded = store.load(store.locate(_store_hint(ctx)).path)
+        current = store.read_store(store.locate(_store_hint(ctx)))
     except Exception:
         return []
-    return [e.id for e in loaded.store.events if e.id.startswith(incomplete)]
+    return [e.id for e in current.events if e.id.startswith(incomplete)]
 
 
 def _complete_from(choices: tuple[str, ...]) -> Any:

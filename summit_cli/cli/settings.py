@@ -25,8 +25,10 @@ class Settings:
     stdout_tty: bool
     color: bool
 
+    cache: bool = True  # SUMMITS_CACHE=0 turns the parse cache off
+
     def location(self) -> store.Location:
-        return store.locate(self.store_path)
+        return store.locate(self.store_path, cache=self.cache)
 
 
 def system_zone_name() -> str:
@@ -100,4 +102,5 @@ def build(
         lock_timeout=lock_timeout,
         stdout_tty=tty or bool(os.environ.get("FORCE_COLOR")),
         color=color_wanted(sys.stdout),
+        cache=os.environ.get("SUMMITS_CACHE", "1") not in {"0", "no", "off", "false"},
     )
