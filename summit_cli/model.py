@@ -70,6 +70,7 @@ EVENT_KEYS: tuple[str, ...] = (
     "sources",
     "tags",
     "notes",
+    "history",
 )
 LIST_KEYS = frozenset({"participants", "sources", "tags"})
 TEXT_KEYS = ("title", "venue", "city", "country", "outcome", "notes")
@@ -137,6 +138,32 @@ def parse_wall_time(text: str) -> WallTime:
     return WallTime(day, clock, offset)
 
 
+CHANGE_KEYS: tuple[str, ...] = (
+    "at",
+    "change",
+    "status_before",
+    "start_before",
+    "end_before",
+    "reason",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of an event's history: a postponement, a cancellation, a reschedule."""
+
+    at: str  # when the change was recorded, ISO 8601 in UTC ("2022-01-05T10:00:00Z")
+    change: str  # postponed | cancelled | rescheduled | reinstated
+    status_before: str | None = None
+    start_before: str | None = None
+    end_before: str | None = None
+    reason: str | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        plain = {key: getattr(self, key) for key in CHANGE_KEYS}
+        return {k: v for k, v in plain.items() if v is not None}
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One meeting, call or negotiation round."""
@@ -158,6 +185,7 @@ class Event:
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str | None = None
+    history: tuple[Change, ...] = ()
 
     def to_plain(self) -> dict[str, Any]:
         """Every schema key, in order; None or [] where unset (JSON-ready)."""
@@ -179,6 +207,7 @@ class Event:
             "sources": list(self.sources),
             "tags": list(self.tags),
             "notes": self.notes,
+            "history": [c.to_plain() for c in self.history],
         }
 
     def to_stored(self) -> dict[str, Any]:
@@ -410,6 +439,7 @@ def event_from_plain(
         out.add(where, f"status {status!r} is not one of: {', '.join(STATUSES)}")
     texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
     lists = {key: _text_list(raw, key, where, out) for key in sorted(LIST_KEYS)}
+    history = _history(raw.get("history"), where, out)
     if len(out.problems) > before or title is None or start is None:
         return None
     return Event(
@@ -425,8 +455,30 @@ def event_from_plain(
         participants=lists["participants"],
         sources=lists["sources"],
         tags=lists["tags"],
+        history=history,
         **texts,
     )
+
+
+def _history(value: Any, where: str, out: _Collector) -> tuple[Change, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        out.add(where, f"history must be a list of changes, not {_type_name(value)}")
+        return ()
+    changes = []
+    for index, item in enumerate(value):
+        at = f"{where} history[{index}]"
+        if not isinstance(item, Mapping):
+            out.add(at, f"must be a mapping, not {_type_name(item)}")
+            continue
+        fields = {
+            key: _text(item, key, at, out, required=key in {"at", "change"}, max_len=5000)
+            for key in CHANGE_KEYS
+        }
+        if fields["at"] is not None and fields["change"] is not None:
+            changes.append(Change(**fields))  # type: ignore[arg-type]
+    return tuple(changes)
 
 
 def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:

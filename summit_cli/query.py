@@ -182,3 +182,68 @@ def add_format(store: Store, fmt: Format) -> Store:
     if fmt.key in store.formats:
         raise InvalidData("", [Problem(f"format {fmt.key}", "is already defined")])
     return store.with_format(fmt)
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a batch add/import did, by id."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+def merge_events(
+    store: Store, incoming: Sequence[Event], *, update: bool
+) -> tuple[Store, MergeReport]:
+    """Add a batch of events, all or nothing.
+
+    An event whose id exists is an error unless *update*, in which case it
+    replaces the stored one (unchanged when equal, so importing twice is a
+    no-op). Events without an id get a generated one. Every problem of the
+    batch is reported at once.
+    """
+    problems: list[Problem] = []
+    by_id = {e.id: i for i, e in enumerate(store.events)}
+    taken = set(by_id)
+    events = list(store.events)
+    seen: set[str] = set()
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    for position, event in enumerate(incoming):
+        where = f"record {position + 1}"
+        if event.format is not None and event.format not in store.formats:
+            known = ", ".join(store.formats) or "none defined"
+            problems.append(Problem(where, f"unknown format {event.format!r} (known: {known})"))
+            continue
+        if not event.id:
+            event = replace(event, id=generate_id(event, taken | seen))
+        if event.id in seen:
+            problems.append(
+                Problem(f"{where} (id {event.id})", "the same id appears twice in the batch")
+            )
+            continue
+        seen.add(event.id)
+        if event.id in by_id:
+            if not update:
+                problems.append(
+                    Problem(
+                        f"{where} (id {event.id})",
+                        "an event with this id already exists (use --update)",
+                    )
+                )
+                continue
+            current = events[by_id[event.id]]
+            if current == event:
+                unchanged.append(event.id)
+            else:
+                events[by_id[event.id]] = event
+                updated.append(event.id)
+            continue
+        events.append(event)
+        added.append(event.id)
+    if problems:
+        raise InvalidData("", problems)
+    report = MergeReport(tuple(added), tuple(updated), tuple(unchanged))
+    return store.with_events(events), report

@@ -331,7 +331,7 @@ def _store_to_plain(store: Store) -> dict[str, Any]:
 
 def _store_from_cache(plain: dict[str, Any]) -> Store:
     """Rebuild a Store from our own cache (already validated when it was written)."""
-    from summit_cli.model import Event, Format, Status, parse_wall_time
+    from summit_cli.model import Change, Event, Format, Status, parse_wall_time
 
     formats = {
         key: Format(key, raw["name"], raw.get("description"), raw.get("timezone"))
@@ -345,6 +345,7 @@ def _store_from_cache(plain: dict[str, Any]) -> Store:
         fields["status"] = Status(raw["status"])
         for key in ("participants", "sources", "tags"):
             fields[key] = tuple(raw[key])
+        fields["history"] = tuple(Change(**change) for change in raw["history"])
         events.append(Event(**fields))
     return Store(formats=formats, events=tuple(events))
 

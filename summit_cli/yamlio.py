@@ -154,7 +154,7 @@ def to_node(value: Any, *, flow: bool = True) -> Any:
         return DoubleQuotedScalarString(value) if needs_quotes(value) else value
     if isinstance(value, list | tuple):
         seq = CommentedSeq(to_node(v) for v in value)
-        if flow:
+        if flow and all(not isinstance(v, dict | list | tuple) for v in value):
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, dict):
