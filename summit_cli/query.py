@@ -211,8 +211,9 @@ def merge_events(
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    for position, event in enumerate(incoming):
+    for position, record in enumerate(incoming):
         where = f"record {position + 1}"
+        event = record
         if event.format is not None and event.format not in store.formats:
             known = ", ".join(store.formats) or "none defined"
             problems.append(Problem(where, f"unknown format {event.format!r} (known: {known})"))
