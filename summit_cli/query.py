@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from summit_cli.errors import InvalidData, InvalidInput, NotFound, Problem
 from summit_cli.model import Event, Format, Status, Store, generate_id
@@ -98,7 +98,8 @@ def upcoming(
     within: timedelta | None = None,
 ) -> list[Placed]:
     """Events not over at *now*, soonest first; cancelled ones only when asked."""
-    horizon = now + within if within is not None else None
+    # In UTC: a horizon of 24 h is 24 real hours, also across a DST change.
+    horizon = now.astimezone(UTC) + within if within is not None else None
     result = []
     for item in placed:
         if phase(item.span, now) is Phase.PAST:
@@ -205,7 +206,8 @@ def merge_events(
     """
     problems: list[Problem] = []
     by_id = {e.id: i for i, e in enumerate(store.events)}
-    taken = set(by_id)
+    # Generated ids must not take an id that a later record of the batch names.
+    taken = set(by_id) | {e.id for e in incoming if e.id}
     events = list(store.events)
     seen: set[str] = set()
     added: list[str] = []

@@ -149,3 +149,8 @@ def _suggest(text: str) -> str:
     if not picks:
         return " (use an IANA name such as Europe/Zurich, a UTC offset such as +01:00, or UTC)"
     return " (did you mean " + ", ".join(picks[:3]) + "?)"
+
+
+def all_zone_names() -> tuple[str, ...]:
+    """Every IANA zone name tzdata knows, sorted (for completion and suggestions)."""
+    return _all_zone_names()

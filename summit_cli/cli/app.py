@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import __version__
-from summit_cli.cli import add, events
+from summit_cli.cli import add, edit, events
 from summit_cli.cli.exits import SummitsGroup
 from summit_cli.cli.formats import formats_app
 from summit_cli.cli.settings import build
@@ -104,6 +104,7 @@ def main_options(
 
 events.register(app)
 add.register(app)
+edit.register(app)
 app.add_typer(formats_app, name="formats")
 
 

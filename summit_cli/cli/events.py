@@ -1,4 +1,4 @@
-"""Commands that read events: list, upcoming, show."""
+"""Commands that read events: list, upcoming, next, show, fields."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from typing import Annotated
 
 import typer
 
-from summit_cli import export, query, store, views
+from summit_cli import export, query, store, timeline, views
 from summit_cli.cli import output
 from summit_cli.cli.exits import say
 from summit_cli.cli.options import (
+    AllOpt,
     CityOpt,
     CountryOpt,
+    FieldsOpt,
     FormatOpt,
     FromOpt,
     KindOpt,
@@ -20,19 +22,26 @@ from summit_cli.cli.options import (
     SearchOpt,
     StatusOpt,
     TagOpt,
+    TemplateOpt,
     ToOpt,
+    WithinOpt,
     WithOpt,
     build_filter,
+    complete_field,
     complete_id,
     settings_of,
 )
-from summit_cli.errors import NotFound
+from summit_cli.cli.settings import Settings
+from summit_cli.errors import InvalidInput, NotFound
+from summit_cli.query import Filter, Placed
 
 
 def register(app: typer.Typer) -> None:
     app.command("list")(list_events)
     app.command("upcoming")(upcoming)
+    app.command("next")(next_event)
     app.command("show")(show)
+    app.command("fields")(fields)
 
 
 def list_events(
@@ -50,6 +59,8 @@ def list_events(
     limit: LimitOpt = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     output_format: OutputOpt = None,
+    fields_text: FieldsOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """List every event, oldest first (by the real instant, across zones).
 
@@ -69,19 +80,43 @@ def list_events(
         end=end,
         search=search,
     )
-    current = store.read_store(settings.location())
-    items = query.select(current, spec, settings.display)
+    items = query.select(store.read_store(settings.location()), spec, settings.display)
     if reverse:
         items.reverse()
     if limit is not None:
         items = items[:limit]
-    chosen = output.resolve(output_format, settings)
     if not items:
         say("no events match")
-    if output.is_machine(chosen):
-        output.records([export.record(i) for i in items], export.RECORD_KEYS, chosen)
-    elif items:
-        output.table(views.events_table(items, settings.display), settings, chosen)
+    output.events(
+        items,
+        settings,
+        choice=output_format,
+        fields=fields_text,
+        template=template,
+        view=lambda: views.events_table(items, settings.display),
+    )
+
+
+def _upcoming(
+    settings: Settings, spec: Filter, within: str | None, include_all: bool
+) -> tuple[list[Placed], list[Placed]]:
+    """(upcoming events, every selected event) for upcoming and next."""
+    horizon = timeline.parse_duration(within) if within else None
+    selected = query.select(store.read_store(settings.location()), spec, settings.display)
+    items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
+    return items, selected
+
+
+def _nothing_ahead(selected: list[Placed], settings: Settings) -> str:
+    latest = query.latest_past(selected, settings.now)
+    if latest is None:
+        return "no upcoming events match"
+    day = f"{latest.span.first_day():%Y-%m-%d}"
+    return (
+        f"no upcoming events match; the latest past one is {latest.event.id} ({day}): "
+        f"see it with 'summits show {latest.event.id}' or look from then with "
+        f"'summits --now {day} upcoming'"
+    )
 
 
 def upcoming(
@@ -96,19 +131,12 @@ def upcoming(
     start: FromOpt = None,
     end: ToOpt = None,
     search: SearchOpt = None,
-    within: Annotated[
-        str | None,
-        typer.Option(
-            "--within",
-            metavar="DURATION",
-            help="Only events starting within DURATION from now: 7d, 2w, 36h, 90min.",
-        ),
-    ] = None,
-    include_all: Annotated[
-        bool, typer.Option("--all", "-a", help="Include cancelled events.")
-    ] = False,
+    within: WithinOpt = None,
+    include_all: AllOpt = False,
     limit: LimitOpt = None,
     output_format: OutputOpt = None,
+    fields_text: FieldsOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """Events not yet over at "now", soonest first, with a countdown.
 
@@ -117,8 +145,6 @@ def upcoming(
 
     Example: summits --now 2021-12-31 upcoming --format geneva
     """
-    from summit_cli import timeline
-
     settings = settings_of(ctx)
     spec = build_filter(
         settings,
@@ -133,32 +159,83 @@ def upcoming(
         end=end,
         search=search,
     )
-    horizon = timeline.parse_duration(within) if within else None
-    current = store.read_store(settings.location())
-    selected = query.select(current, spec, settings.display)
-    items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
+    items, selected = _upcoming(settings, spec, within, include_all)
     if limit is not None:
         items = items[:limit]
-    chosen = output.resolve(output_format, settings)
     if not items:
-        latest = query.latest_past(selected, settings.now)
-        if latest is None:
-            say("no upcoming events match")
-        else:
-            day = f"{latest.span.first_day():%Y-%m-%d}"
-            say(
-                f"no upcoming events match; the latest past one is {latest.event.id} ({day}): "
-                f"see it with 'summits show {latest.event.id}' or look from then with "
-                f"'summits --now {day} upcoming'"
-            )
-    if output.is_machine(chosen):
-        output.records(
-            [export.record(i, settings.now) for i in items],
-            export.RECORD_KEYS + export.COUNTDOWN_KEYS,
-            chosen,
-        )
-    elif items:
-        output.table(views.events_table(items, settings.display, settings.now), settings, chosen)
+        say(_nothing_ahead(selected, settings))
+    output.events(
+        items,
+        settings,
+        choice=output_format,
+        fields=fields_text,
+        template=template,
+        view=lambda: views.events_table(items, settings.display, settings.now),
+    )
+
+
+def next_event(
+    ctx: typer.Context,
+    formats: FormatOpt = None,
+    kinds: KindOpt = None,
+    statuses: StatusOpt = None,
+    city: CityOpt = None,
+    country: CountryOpt = None,
+    participant: WithOpt = None,
+    tags: TagOpt = None,
+    search: SearchOpt = None,
+    within: WithinOpt = None,
+    include_all: AllOpt = False,
+    field: Annotated[
+        str | None,
+        typer.Option(
+            "--field",
+            metavar="NAME",
+            help="Print only this field's value (e.g. starts_in_seconds, countdown, id).",
+            autocompletion=complete_field,
+        ),
+    ] = None,
+    output_format: OutputOpt = None,
+    fields_text: FieldsOpt = None,
+    template: TemplateOpt = None,
+) -> None:
+    """The single next event (not over, not cancelled): for prompts and status bars.
+
+    Exit code 1 when there is none.
+
+    Example: summits next --format geneva --field starts_in_seconds
+    """
+    settings = settings_of(ctx)
+    spec = build_filter(
+        settings,
+        formats=formats,
+        kinds=kinds,
+        statuses=statuses,
+        city=city,
+        country=country,
+        participant=participant,
+        tags=tags,
+        start=None,
+        end=None,
+        search=search,
+    )
+    if field is not None:
+        export.check_fields([field], export.RECORD_KEYS)
+    items, selected = _upcoming(settings, spec, within, include_all)
+    if not items:
+        raise NotFound(_nothing_ahead(selected, settings))
+    first = items[:1]
+    if field is not None:
+        output.write(export.human(export.record(first[0], settings.now)[field]) + "\n")
+        return
+    output.events(
+        first,
+        settings,
+        choice=output_format,
+        fields=fields_text,
+        template=template,
+        view=lambda: views.events_table(first, settings.display, settings.now),
+    )
 
 
 def show(
@@ -172,6 +249,8 @@ def show(
         ),
     ],
     output_format: OutputOpt = None,
+    fields_text: FieldsOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """Every field of one or more events: times at the venue and in your zone, countdown, sources.
 
@@ -184,24 +263,37 @@ def show(
     if missing:
         raise NotFound(f"no event with id {missing[0]!r}" + _closest(missing[0], list(placed)))
     items = [placed[i] for i in ids]
-    chosen = output.resolve(output_format, settings)
-    if output.is_machine(chosen):
-        output.records(
-            [export.record(i, settings.now) for i in items],
-            export.RECORD_KEYS + export.COUNTDOWN_KEYS,
-            chosen,
-        )
+    output.events(
+        items,
+        settings,
+        choice=output_format,
+        fields=fields_text,
+        template=template,
+        view=lambda: [views.event_card(i, current, settings.display, settings.now) for i in items],
+    )
+
+
+def fields(
+    output_format: OutputOpt = None,
+) -> None:
+    """The fields of an event record: for --fields, --template, --field and machine output.
+
+    Example: summits fields
+    """
+    rows = [{"field": k, "meaning": export.FIELD_DOCS[k]} for k in export.RECORD_KEYS]
+    if output_format is not None and output.is_machine(output_format):
+        if output_format is output.Output.IDS:
+            raise InvalidInput("--output ids does not apply to fields")
+        output.records(rows, ["field", "meaning"], output_format)
         return
-    cards = [views.event_card(i, current, settings.display, settings.now) for i in items]
-    output.cards(cards, settings, chosen)
+    width = max(len(k) for k in export.RECORD_KEYS)
+    output.write("".join(f"{r['field']:<{width}}  {r['meaning']}\n" for r in rows))
 
 
 def _closest(wanted: str, known: list[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
-    return (
-        f" (did you mean {', '.join(close)}?)"
-        if close
-        else " (list them with: summits list --output ids)"
-    )
+    if close:
+        return f" (did you mean {', '.join(close)}?)"
+    return " (list them with: summits list --output ids)"

@@ -23,7 +23,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def _store_hint(ctx: Any) -> str | None:
     try:
-        value = ctx.find_root().params.get("store")
+        value = ctx.find_root().params.get("store_path")
     except AttributeError:
         value = None
     return value or os.environ.get("SUMMITS_STORE")
@@ -178,3 +178,54 @@ def build_filter(
         start=lo,
         end=hi,
     )
+
+
+def complete_field(incomplete: str) -> list[str]:
+    """Shell completion of record field names (also after commas in --fields)."""
+    from summit_cli.export import RECORD_KEYS
+
+    head, _, tail = incomplete.rpartition(",")
+    prefix = f"{head}," if head else ""
+    return [prefix + k for k in RECORD_KEYS if k.startswith(tail)]
+
+
+def complete_zone(incomplete: str) -> list[str]:
+    """Shell completion of IANA zone names and the cities the project knows."""
+    from summit_cli import zones
+
+    zones.use_packaged_tzdata()
+    lowered = incomplete.lower()
+    names = [n for n in zones.all_zone_names() if n.lower().startswith(lowered)]
+    cities = [c.title() for c in zones.CITY_ZONES if c.startswith(lowered)]
+    return sorted(set(names + cities))[:200]
+
+
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="A,B,C",
+        help="Pick and order the fields of any output format (see: summits fields).",
+        autocompletion=complete_field,
+    ),
+]
+TemplateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--template",
+        "-t",
+        metavar="TEMPLATE",
+        help="One line per event, e.g. "
+        "'{start_local} {title}' (fields: summits fields; format specs such as "
+        "{title:<30} work).",
+    ),
+]
+WithinOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--within",
+        metavar="DURATION",
+        help="Only events starting within DURATION from now: 7d, 2w, 36h, 90min.",
+    ),
+]
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Include cancelled events.")]

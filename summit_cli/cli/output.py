@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
 from summit_cli import export
 from summit_cli.cli.settings import Settings
-from summit_cli.views import Card, TableView
+from summit_cli.query import Placed
+from summit_cli.views import Card, Cell, Column, TableView
 
 
 class Output(StrEnum):
@@ -21,6 +22,7 @@ class Output(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
     TSV = "tsv"
+    YAML = "yaml"
     IDS = "ids"
 
 
@@ -78,9 +80,70 @@ def records(rows: Sequence[dict[str, Any]], keys: Sequence[str], output: Output)
         write(export.to_tsv(rows, keys))
     elif output is Output.IDS:
         write(export.to_ids(rows))
+    elif output is Output.YAML:
+        write(export.to_yaml(rows))
     else:  # pragma: no cover - callers route table/plain elsewhere
         raise ValueError(output)
 
 
 def is_machine(output: Output) -> bool:
     return output not in (Output.TABLE, Output.PLAIN)
+
+
+def fields_table(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> TableView:
+    """A table of exactly the chosen fields (for --fields with table/plain output)."""
+    numeric = {"round", "starts_in_seconds"}
+    columns = [
+        Column(
+            k,
+            justify="right" if k in numeric else "left",
+            wrap=k in {"title", "notes", "outcome", "participants", "sources"},
+        )
+        for k in keys
+    ]
+    from summit_cli.safetext import one_line
+
+    return TableView(
+        columns, [[Cell(one_line(export.human(r.get(k)))) for k in keys] for r in rows]
+    )
+
+
+def events(
+    items: Sequence[Placed],
+    settings: Settings,
+    *,
+    choice: Output | None,
+    fields: str | None,
+    template: str | None,
+    view: Callable[[], TableView | Sequence[Card]],
+) -> None:
+    """Print events in the chosen form: a template, a machine format, or a human view.
+
+    --fields picks and orders the keys of every format; --template prints one
+    line per event and wins over --output.
+    """
+    keys = export.parse_fields(fields, export.RECORD_KEYS) if fields else None
+    if template is not None:
+        parts = export.compile_template(template, export.RECORD_KEYS)
+        lines = [export.fill_template(parts, export.record(i, settings.now)) for i in items]
+        write("".join(line + "\n" for line in lines))
+        return
+    chosen = resolve(choice, settings)
+    if is_machine(chosen):
+        rows = [export.record(i, settings.now) for i in items]
+        selected = keys or list(export.RECORD_KEYS)
+        if chosen is Output.IDS:
+            selected = ["id"]
+        records(export.select(rows, selected), selected, chosen)
+        return
+    if not items:
+        return
+    if keys:
+        rows = [export.record(i, settings.now) for i in items]
+        table(fields_table(rows, keys), settings, chosen)
+        return
+    shown = view()
+    if isinstance(shown, TableView):
+        table(shown, settings, chosen)
+    else:
+        cards(shown, settings, chosen)
