@@ -537,3 +537,16 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         taken.add(generated.id)
         named.append(generated)
     return Store(formats=formats, events=tuple(named), version=STORE_VERSION), out.problems
+
+
+def events_from_plain(
+    records: Sequence[Any], formats: Mapping[str, Format], label: str = "record"
+) -> tuple[list[Event], list[Problem]]:
+    """Validate a batch of event records (for imports); returns events and every problem."""
+    out = _Collector()
+    events = []
+    for index, raw in enumerate(records):
+        event = event_from_plain(raw, f"{label} {index + 1}", formats, out)
+        if event is not None:
+            events.append(event)
+    return events, out.problems
