@@ -91,6 +91,9 @@ def end_before_start(event: Event) -> bool:
     if event.end is None:
         return False
     span = span_of(event, UTC)
+    if event.end.date_only:
+        # An inclusive end day before the start day gives end == start, not end < start.
+        return span.end <= span.start
     return span.end < span.start
 
 
@@ -111,6 +114,8 @@ class Phase(StrEnum):
 
 
 def phase(span: Span, now: datetime) -> Phase:
+    # Compare real instants: aware datetimes sharing a tzinfo compare as wall times.
+    now = now.astimezone(UTC)
     if now < span.start:
         return Phase.UPCOMING
     if span.point:
@@ -161,6 +166,8 @@ def countdown(span: Span, now: datetime) -> Countdown:
     Days are counted as calendar days at the venue ("in 3 days"); hours and
     minutes as real elapsed time, so a countdown across a DST change is exact.
     """
+    # In UTC: subtracting aware datetimes that share a tzinfo ignores DST changes.
+    now = now.astimezone(UTC)
     seconds = int((span.start - now).total_seconds())
     where = phase(span, now)
     local_now = now.astimezone(span.zone)
@@ -210,7 +217,8 @@ def countdown(span: Span, now: datetime) -> Countdown:
 # ------------------------------------------------------------ typed input
 
 _DURATION_RE = re.compile(
-    r"\s*(\d+)\s*(w|weeks?|d|days?|h|hours?|hrs?|m|min|mins|minutes?|s|sec|secs|seconds?)\s*",
+    r"\s*(\d+)\s*(weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
+    r"(?![a-z])\s*",
     re.IGNORECASE,
 )
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -247,7 +255,7 @@ _DAY_WORD_RE = re.compile(
     + r"))(?:\s+(?:at\s+)?(?P<clock>.+))?\Z",
     re.IGNORECASE,
 )
-_AMBIGUOUS_NUMERIC_RE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+_AMBIGUOUS_NUMERIC_RE = re.compile(r"(?<![\d./-])(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,24 +390,25 @@ def _parse_with_dateutil(source: str, order: DateOrder) -> WallTime:
                 f"{source!r} is ambiguous: day-first or month-first? Write it as YYYY-MM-DD, "
                 "or set --date-order dmy|mdy (env SUMMITS_DATE_ORDER)"
             )
-    if order.dayfirst is not None:
+    if order.dayfirst is not None and numeric is not None:
         dayfirst = order.dayfirst
     else:
         dayfirst = numeric is not None and int(numeric[1]) > 12
-    marks = (datetime(2000, 1, 1, 0, 0, 0), datetime(2000, 1, 1, 1, 1, 1))
+    # Defaults that differ in every field: whatever dateutil fills in shows up as a difference.
+    marks = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
     try:
         results = [dateutil_parser.parse(source, default=d, dayfirst=dayfirst) for d in marks]
     except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"cannot read {source!r} as a date ({exc})") from None
     first_result, second_result = results
+    if first_result.year != second_result.year:
+        raise InvalidInput(f"cannot read {source!r} as a date: it has no year")
     if first_result.date() != second_result.date():
         # dateutil filled a missing part of the date from the default: refuse to guess.
         raise InvalidInput(f"cannot read {source!r} as a date: it has no full date")
     # An hour that differs between the two defaults was not typed (minutes may be omitted).
     has_time = first_result.hour == second_result.hour
     offset = first_result.utcoffset() if first_result.tzinfo is not None else None
-    if first_result.year == 2000 and "2000" not in source:
-        raise InvalidInput(f"cannot read {source!r} as a date: it has no year")
     if not has_time:
         return WallTime(first_result.date())
     clock = first_result.time().replace(microsecond=0)

@@ -11,6 +11,7 @@ from summit_cli.model import (
     EVENT_KEYS,
     KINDS,
     STATUSES,
+    Change,
     Event,
     Format,
     Status,
@@ -124,7 +125,7 @@ def test_parse_wall_time_rejects_with_the_input_quoted(text: str) -> None:
 
 
 def test_parse_wall_time_error_names_the_problem() -> None:
-    with pytest.raises(ValueError, match="month must be in 1..12"):
+    with pytest.raises(ValueError, match=r"month must be in 1\.\.12"):
         parse_wall_time("2022-13-01")
     with pytest.raises(ValueError, match="impossible UTC offset"):
         parse_wall_time("2022-01-10T09:00+24:00")
@@ -518,9 +519,7 @@ def test_generate_id_counts_up_past_taken_ids() -> None:
 
 
 def test_generated_ids_are_safe_and_bounded() -> None:
-    event = Event(
-        id="", title="t", start=WallTime(date(2022, 1, 10)), city="x" * 300 + " / .. / y"
-    )
+    event = Event(id="", title="t", start=WallTime(date(2022, 1, 10)), city="x" * 300 + " / .. / y")
     new = generate_id(event, set())
     assert len(new) <= 90
     assert "/" not in new
@@ -558,6 +557,15 @@ def _full_event() -> Event:
         sources=("s",),
         tags=("t",),
         notes="n",
+        history=(
+            Change(
+                at="2022-01-05T10:00:00Z",
+                change="postponed",
+                status_before="scheduled",
+                start_before="2022-01-09",
+                reason="travel",
+            ),
+        ),
     )
 
 
@@ -583,6 +591,7 @@ def test_event_to_plain_has_every_key_in_order() -> None:
         "sources": [],
         "tags": [],
         "notes": None,
+        "history": [],
     }
     full = _full_event().to_plain()
     assert tuple(full) == EVENT_KEYS
@@ -590,6 +599,15 @@ def test_event_to_plain_has_every_key_in_order() -> None:
     assert full["end"] == "2022-01-10T17:30+01:00"
     assert full["status"] == "held"
     assert full["participants"] == ["A", "B"]
+    assert full["history"] == [
+        {
+            "at": "2022-01-05T10:00:00Z",
+            "change": "postponed",
+            "status_before": "scheduled",
+            "start_before": "2022-01-09",
+            "reason": "travel",
+        }
+    ]
 
 
 def test_event_to_stored_keeps_only_set_keys_in_order() -> None:
@@ -640,3 +658,17 @@ def test_store_helpers() -> None:
     # Frozen: the helpers return new stores.
     assert Store().events == ()
     assert Store().formats == {}
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        ("postponed", "events[0]: history must be a list of changes, not a string"),
+        (["x"], "events[0] history[0]: must be a mapping, not a string"),
+        ([{"change": "postponed"}], "events[0] history[0]: at is required"),
+        ([{"at": "2022-01-05T10:00:00Z", "change": 3}], "events[0] history[0]: change must be a"),
+    ],
+)
+def test_history_problems(history: Any, expected: str) -> None:
+    (problem,) = _problems({"events": [_event(history=history)]})
+    assert problem.startswith(expected)
