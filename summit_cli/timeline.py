@@ -79,7 +79,11 @@ def span_of(event: Event, display: tzinfo) -> Span:
         end = _next_midnight(event.end.date, zone if event.end.offset is None else start.tzinfo)
     else:
         end = wall_to_datetime(event.end, zone)
-    return Span(start=start, end=end, zone=zone, all_day=all_day, floating=event.timezone is None)
+    # An explicit UTC offset pins the instant even without a venue zone.
+    floating = event.timezone is None and event.start.offset is None
+    if event.timezone is None and event.start.offset is not None:
+        zone = start.tzinfo or zone
+    return Span(start=start, end=end, zone=zone, all_day=all_day, floating=floating)
 
 
 def _next_midnight(day: date, zone: tzinfo | None) -> datetime:
@@ -222,6 +226,7 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_MAX_SECONDS = 1000 * 366 * 86400
 
 
 def parse_duration(text: str) -> timedelta:
@@ -238,6 +243,8 @@ def parse_duration(text: str) -> timedelta:
         unit = match[2].lower()
         key = "m" if unit.startswith("m") else unit[0]
         total += int(match[1]) * _UNIT_SECONDS[key]
+        if total > _MAX_SECONDS:
+            raise InvalidInput(f"duration {text!r} is too long (at most 1000 years)")
         pos = match.end()
     return timedelta(seconds=total)
 
@@ -303,7 +310,10 @@ def parse_typed(text: str, now: datetime, order: DateOrder = DateOrder()) -> Typ
         return TypedMoment(parse_wall_time(source), relative=False)
     except ValueError:
         pass
-    relative = _parse_relative(source, now, order)
+    try:
+        relative = _parse_relative(source, now, order)
+    except (OverflowError, ValueError) as exc:
+        raise InvalidInput(f"cannot read {text!r} as a date: it is out of range ({exc})") from None
     if relative is not None:
         return TypedMoment(relative, relative=True)
     return TypedMoment(_parse_with_dateutil(source, order), relative=False)

@@ -120,7 +120,7 @@ def build_event(
                     f"{option}: {wall} does not exist in {zone_name} "
                     "(the clocks skip it at a DST change)"
                 )
-    return Event(
+    event = Event(
         id=event_id or "",
         title=title.strip(),
         kind=kind,
@@ -139,6 +139,9 @@ def build_event(
         tags=tuple(tags),
         notes=notes,
     )
+    if timeline.end_before_start(event):
+        raise InvalidInput(f"--end {end!r} is before --start {start!r}")
+    return event
 
 
 def _with_offset(wall: WallTime, offset: object) -> WallTime:
@@ -195,7 +198,7 @@ VenueOpt = Annotated[str | None, typer.Option("--venue", help="Building or place
 CityValueOpt = Annotated[
     str | None, typer.Option("--city", help="City (also gives the zone when the project knows it).")
 ]
-CountryValueOpt = Annotated[str | None, typer.Option("--country")]
+CountryValueOpt = Annotated[str | None, typer.Option("--country", help="Country of the venue.")]
 PartyOpt = Annotated[
     list[str] | None, typer.Option("--with", metavar="PARTY", help="A participant (repeatable).")
 ]
@@ -207,8 +210,10 @@ SourceOpt = Annotated[
     typer.Option("--source", metavar="URL", help="A source URL or citation (repeatable)."),
 ]
 TagValueOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
-OutcomeOpt = Annotated[str | None, typer.Option("--outcome", metavar="TEXT")]
-NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
+OutcomeOpt = Annotated[
+    str | None, typer.Option("--outcome", metavar="TEXT", help="What came out of it.")
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free text.")]
 DryRunOpt = Annotated[
     bool,
     typer.Option(
