@@ -794,8 +794,8 @@ def test_csv_neutralises_formulas(invoke: Any) -> None:
     "args",
     [
         ["list"],
-        ["list", "--output", "json"],
-        ["list", "--format", "geneva", "--output", "csv"],
+        ["--now", "2021-12-31", "list", "--output", "json"],
+        ["--now", "2021-12-31", "list", "--format", "geneva", "--output", "csv"],
         ["--now", "2021-12-31", "upcoming"],
         ["--now", "2021-12-31", "upcoming", "--output", "json"],
         ["--now", "2021-12-31", "show", SSD, VIRTUAL],

@@ -123,9 +123,9 @@ def ev(start: str, end: str | None = None, tz: str | None = None, **fields: Any)
             utc(2022, 1, 10, 9),
             utc(2022, 1, 10, 9),
             False,
-            True,
+            False,
             1,
-            id="explicit Z on a floating event is absolute",
+            id="explicit Z without a venue zone is absolute, not floating",
         ),
         pytest.param(
             ev("2022-01-10"),
