@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from summit_cli.errors import InvalidInput
-from summit_cli.model import EVENT_KEYS, Store
+from summit_cli.model import EVENT_KEYS, RECURRENCE_KEYS, Store
 from summit_cli.query import Placed
 from summit_cli.timeline import countdown
 
 RECORD_KEYS: tuple[str, ...] = (
-    *EVENT_KEYS,
+    *(k for k in EVENT_KEYS if k not in RECURRENCE_KEYS),
     "all_day",
     "start_local",
     "end_local",
@@ -28,6 +28,9 @@ RECORD_KEYS: tuple[str, ...] = (
     "phase",
     "starts_in_seconds",
     "countdown",
+    # Added with recurrence (issue 4), at the end as the contract requires.
+    *RECURRENCE_KEYS,
+    "occurrence",
 )
 
 # What each record key means: printed by `summits fields`, used for --fields and --template.
@@ -59,6 +62,9 @@ FIELD_DOCS: dict[str, str] = {
     "phase": "upcoming, ongoing or past, at now",
     "starts_in_seconds": "start minus now in seconds (negative once started)",
     "countdown": "the countdown as text: 'in 9 days', 'ongoing, day 2 of 2', '3 days ago'",
+    "rrule": "RFC 5545 recurrence rule of a series (e.g. FREQ=WEEKLY;BYDAY=TH), or null",
+    "exdates": "list of dates (at the venue) whose occurrence of the series is skipped",
+    "occurrence": "date at the venue of this occurrence of a recurring event, else null",
 }
 
 LIST_SEPARATOR = ";"
@@ -73,6 +79,7 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     """One event as a JSON-ready mapping with every key of RECORD_KEYS, in order."""
     event, span = item.event, item.span
     data = event.to_plain()
+    recurrence = {key: data.pop(key) for key in RECURRENCE_KEYS}
     data["all_day"] = span.all_day
     known = not span.floating
     data["start_local"] = span.start.isoformat() if known else None
@@ -83,6 +90,8 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     data["phase"] = count.phase.value
     data["starts_in_seconds"] = count.seconds
     data["countdown"] = count.text
+    data.update(recurrence)
+    data["occurrence"] = item.occurrence.isoformat() if item.occurrence else None
     return data
 
 

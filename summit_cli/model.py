@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -71,8 +71,12 @@ EVENT_KEYS: tuple[str, ...] = (
     "tags",
     "notes",
     "history",
+    # Recurrence (issue 4): added last so existing stores and records keep their key order.
+    "rrule",
+    "exdates",
 )
-LIST_KEYS = frozenset({"participants", "sources", "tags"})
+RECURRENCE_KEYS: tuple[str, ...] = ("rrule", "exdates")
+LIST_KEYS = frozenset({"participants", "sources", "tags", "exdates"})
 TEXT_KEYS = ("title", "venue", "city", "country", "outcome", "notes")
 FORMAT_KEYS: tuple[str, ...] = ("name", "description", "timezone")
 
@@ -186,6 +190,20 @@ class Event:
     tags: tuple[str, ...] = ()
     notes: str | None = None
     history: tuple[Change, ...] = ()
+    rrule: str | None = None  # RFC 5545 RRULE text, e.g. "FREQ=WEEKLY;BYDAY=TH"
+    exdates: tuple[WallTime, ...] = ()  # occurrences skipped, by their date at the venue
+
+    def __post_init__(self) -> None:
+        # Rebuilt from plain data (the store's parse cache passes a list of strings):
+        # keep the field a tuple of WallTime so events compare and hash as usual.
+        exdates = self.exdates
+        if exdates and (
+            type(exdates) is not tuple or not all(isinstance(x, WallTime) for x in exdates)
+        ):
+            converted = tuple(
+                x if isinstance(x, WallTime) else parse_wall_time(str(x)) for x in exdates
+            )
+            object.__setattr__(self, "exdates", converted)
 
     def to_plain(self) -> dict[str, Any]:
         """Every schema key, in order; None or [] where unset (JSON-ready)."""
@@ -208,6 +226,8 @@ class Event:
             "tags": list(self.tags),
             "notes": self.notes,
             "history": [c.to_plain() for c in self.history],
+            "rrule": self.rrule,
+            "exdates": [x.isoformat() for x in self.exdates],
         }
 
     def to_stored(self) -> dict[str, Any]:
@@ -438,8 +458,18 @@ def event_from_plain(
     if status not in STATUSES:
         out.add(where, f"status {status!r} is not one of: {', '.join(STATUSES)}")
     texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
-    lists = {key: _text_list(raw, key, where, out) for key in sorted(LIST_KEYS)}
+    lists = {key: _text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
     history = _history(raw.get("history"), where, out)
+    rrule = _text(raw, "rrule", where, out, max_len=RRULE_MAX_LEN)
+    if rrule is not None:
+        try:
+            rrule = check_rrule(rrule)
+        except ValueError as exc:
+            out.add(where, f"rrule: {exc}")
+            rrule = None
+    exdates = _exdates(raw, where, out)
+    if exdates and raw.get("rrule") is None:
+        out.add(where, "exdates need an rrule (they skip occurrences of a recurring event)")
     if len(out.problems) > before or title is None or start is None:
         return None
     return Event(
@@ -456,8 +486,102 @@ def event_from_plain(
         sources=lists["sources"],
         tags=lists["tags"],
         history=history,
+        rrule=rrule,
+        exdates=exdates,
         **texts,
     )
+
+
+def _exdates(raw: Mapping[str, Any], where: str, out: _Collector) -> tuple[WallTime, ...]:
+    walls = []
+    for index, text in enumerate(_text_list(raw, "exdates", where, out)):
+        try:
+            walls.append(parse_wall_time(text))
+        except ValueError as exc:
+            out.add(where, f"exdates[{index}]: {exc}")
+    return tuple(walls)
+
+
+# ---------------------------------------------------------------- recurrence
+
+RRULE_MAX_LEN = 500
+RRULE_FREQS: tuple[str, ...] = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+# An occurrence is named by its date, so a rule may give at most one per day; the
+# start comes from the event's own start.
+_RRULE_REFUSED = ("DTSTART", "BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS")
+_UNTIL_RE = re.compile(r"(\d{8})(?:T(\d{6})(Z)?)?\Z", re.ASCII)
+
+
+def rrule_parts(text: str) -> dict[str, str]:
+    """``FREQ=WEEKLY;BYDAY=TH`` (an ``RRULE:`` prefix is allowed) -> {"FREQ": ..., ...}.
+
+    Raises ValueError naming what is wrong.
+    """
+    body = text.strip()
+    if body[:6].upper() == "RRULE:":
+        body = body[6:]
+    if not body or "\n" in body or "\r" in body:
+        raise ValueError(f"{text!r} is not an RRULE such as FREQ=WEEKLY;BYDAY=TH")
+    parts: dict[str, str] = {}
+    for item in body.split(";"):
+        key, sep, value = item.partition("=")
+        key = key.strip().upper()
+        if not sep or not key or not value.strip():
+            raise ValueError(f"{text!r}: {item!r} is not NAME=VALUE")
+        if key in parts:
+            raise ValueError(f"{text!r}: {key} is given twice")
+        parts[key] = value.strip().upper()
+    return parts
+
+
+def parse_until(value: str) -> tuple[date, time | None, bool]:
+    """An RRULE UNTIL value -> (date, time or None, is UTC); ValueError when malformed."""
+    match = _UNTIL_RE.match(value)
+    if not match:
+        raise ValueError(f"UNTIL={value} is not YYYYMMDD or YYYYMMDDTHHMMSS[Z]")
+    day_text, clock_text, utc = match.groups()
+    try:
+        day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:]))
+        clock = (
+            time(int(clock_text[:2]), int(clock_text[2:4]), int(clock_text[4:]))
+            if clock_text
+            else None
+        )
+    except ValueError as exc:
+        raise ValueError(f"UNTIL={value}: {exc}") from None
+    return day, clock, bool(utc)
+
+
+def check_rrule(text: str) -> str:
+    """Validate an RRULE for an event; returns it as stored (stripped). Raises ValueError.
+
+    Allowed: FREQ of YEARLY, MONTHLY, WEEKLY or DAILY with the usual BY* parts,
+    INTERVAL, WKST and one of COUNT or UNTIL. Refused: DTSTART (the event's start
+    is the series start) and parts that give several occurrences a day.
+    """
+    parts = rrule_parts(text)
+    freq = parts.get("FREQ")
+    if freq is None:
+        raise ValueError(f"{text!r} has no FREQ (e.g. FREQ=WEEKLY;BYDAY=TH)")
+    if freq not in RRULE_FREQS:
+        raise ValueError(f"FREQ={freq} is not one of: {', '.join(RRULE_FREQS)}")
+    refused = [key for key in _RRULE_REFUSED if key in parts]
+    if refused:
+        raise ValueError(f"{refused[0]} is not supported in an event's rrule")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise ValueError("give COUNT or UNTIL, not both")
+    if "COUNT" in parts and (not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1):
+        raise ValueError(f"COUNT={parts['COUNT']} must be a positive whole number")
+    if "UNTIL" in parts:
+        parse_until(parts["UNTIL"])
+    body = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
+    from dateutil.rrule import rrulestr
+
+    try:
+        rrulestr(body, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise ValueError(f"{text!r} is not a valid RRULE ({exc or type(exc).__name__})") from None
+    return text.strip()
 
 
 def _history(value: Any, where: str, out: _Collector) -> tuple[Change, ...]:
@@ -540,13 +664,24 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
 
 
 def events_from_plain(
-    records: Sequence[Any], formats: Mapping[str, Format], label: str = "record"
+    records: Sequence[Any], formats: Mapping[str, Format], label: str = "record", first: int = 1
 ) -> tuple[list[Event], list[Problem]]:
-    """Validate a batch of event records (for imports); returns events and every problem."""
+    """Validate a batch of event records (for imports); returns events and every problem.
+
+    Problems are located as "<label> <n>", numbering the records from *first*.
+    """
     out = _Collector()
     events = []
     for index, raw in enumerate(records):
-        event = event_from_plain(raw, f"{label} {index + 1}", formats, out)
+        event = event_from_plain(raw, f"{label} {index + first}", formats, out)
         if event is not None:
             events.append(event)
     return events, out.problems
+
+
+def validate_event(
+    raw: Any, formats: Mapping[str, Format], where: str
+) -> tuple[Event | None, list[Problem]]:
+    """One record -> (Event or None, every problem), located by *where*."""
+    out = _Collector()
+    return event_from_plain(raw, where, formats, out), out.problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from summit_cli.errors import InvalidData, InvalidInput, NotFound, Problem
 from summit_cli.model import Event, Format, Status, Store, generate_id
@@ -17,6 +17,7 @@ class Placed:
 
     event: Event
     span: Span
+    occurrence: date | None = None  # the occurrence's start date at the venue, for a series
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,57 @@ def check_filter(store: Store, spec: Filter) -> None:
         raise InvalidInput(f"unknown format {key!r}{hint}; known formats: {known}")
 
 
-def place(events: Iterable[Event], display: tzinfo) -> list[Placed]:
-    """Events with their spans, oldest first by the real instant."""
-    placed = [Placed(e, span_of(e, display)) for e in events]
+def place(
+    events: Iterable[Event],
+    display: tzinfo,
+    *,
+    now: datetime | None = None,
+    lo: datetime | None = None,
+    hi: datetime | None = None,
+) -> list[Placed]:
+    """Events with their spans, oldest first by the real instant.
+
+    Given *now*, a recurring event (one with an rrule) becomes its occurrences
+    that meet the window [lo, hi); an open end stops at the rule's own end
+    (COUNT/UNTIL) or ``recurrence.HORIZON`` after now (or after *lo* when that
+    is later). Without *now*, every event is placed as stored (for exports and
+    ``show``, which want the series itself).
+    """
+    placed: list[Placed] = []
+    for event in events:
+        if now is None or not event.rrule:
+            placed.append(Placed(event, span_of(event, display)))
+            continue
+        from summit_cli import recurrence
+
+        end = hi if hi is not None else recurrence.default_window_end(event, now, lo)
+        placed += [
+            Placed(o.event, o.span, o.day) for o in recurrence.occurrences(event, display, lo, end)
+        ]
     placed.sort(key=lambda p: instant_key(p.span))
     return placed
 
 
-def select(store: Store, spec: Filter, display: tzinfo) -> list[Placed]:
-    """The events matching *spec*, oldest first."""
+def select(
+    store: Store, spec: Filter, display: tzinfo, *, now: datetime | None = None
+) -> list[Placed]:
+    """The events matching *spec*, oldest first.
+
+    Given *now*, recurring events are expanded into their occurrences inside
+    the filter's window (see :func:`place`); without it they stay one item each.
+    """
     check_filter(store, spec)
-    return [p for p in place(store.events, display) if matches(p, spec)]
+    placed = place(store.events, display, now=now, lo=spec.start, hi=spec.end)
+    return [p for p in placed if matches(p, spec)]
+
+
+def truncated_series(store: Store, spec: Filter) -> list[Event]:
+    """The endless recurring events that :func:`select` cuts at its horizon (for a note)."""
+    if spec.end is not None:
+        return []
+    from summit_cli import recurrence
+
+    return [e for e in store.events if e.rrule and not recurrence.is_finite(e)]
 
 
 def upcoming(

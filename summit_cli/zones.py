@@ -98,7 +98,7 @@ def zone_for_city(city: str | None) -> str | None:
 def resolve_zone(text: str) -> tzinfo:
     """An IANA name, a known city or a UTC offset -> a tzinfo; else InvalidInput.
 
-    The error names the input and suggests close IANA names.
+    The error names the input and suggests close IANA names and known cities.
     """
     name = canonical_zone_name(text)
     if name is not None:
@@ -146,9 +146,14 @@ def _suggest(text: str) -> str:
     picks += [
         n for n in difflib.get_close_matches(needle, names, n=3, cutoff=0.6) if n not in picks
     ]
-    if not picks:
+    # A misspelt city, alone or as the tail of a zone name ('Genva', 'Europe/Genva').
+    city_needle = text.strip().rsplit("/", 1)[-1].replace("_", " ").lower()
+    close_cities = difflib.get_close_matches(city_needle, list(CITY_ZONES), n=2, cutoff=0.75)
+    cities = [f"{city.title()} ({CITY_ZONES[city]})" for city in close_cities]
+    picks = [p for p in picks if p not in {CITY_ZONES[c] for c in close_cities}]
+    if not picks and not cities:
         return " (use an IANA name such as Europe/Zurich, a UTC offset such as +01:00, or UTC)"
-    return " (did you mean " + ", ".join(picks[:3]) + "?)"
+    return " (did you mean " + ", ".join([*cities, *picks][:4]) + "?)"
 
 
 def all_zone_names() -> tuple[str, ...]:
