@@ -1,0 +1,81 @@
+"""The store's JSON Schema (issue 6): shipped, printed by `summits schema`, referenced by
+the bundled YAML, and agreeing with the bundled data and the README's example."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BUNDLED, ROOT
+
+from summit_cli import schema, yamlio
+
+jsonschema = pytest.importorskip("jsonschema")
+
+
+def _plain(text: str) -> Any:
+    return json.loads(json.dumps(yamlio.load(text), default=str))
+
+
+def test_schema_command_prints_the_shipped_schema(invoke: Any):
+    result = invoke("schema")
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    shipped = ROOT / "summit_cli" / "schemas" / "store.schema.json"
+    assert printed == json.loads(shipped.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(printed)
+
+
+def test_bundled_store_validates_and_points_editors_at_the_schema():
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert schema.schema_problems(_plain(text)) == []
+    first = text.splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, first
+    assert (BUNDLED.parent / match[1]).resolve() == (
+        ROOT / "summit_cli" / "schemas" / "store.schema.json"
+    )
+
+
+def test_readme_store_example_validates():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    stores = [b for b in blocks if b.startswith("version: 1")]
+    assert stores, "the README shows a store"
+    for block in stores:
+        assert schema.schema_problems(_plain(block)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"version": 2}, "version"),
+        ({"events": [{"title": "x", "start": "2022-01-10", "round": 0}]}, "events[0].round"),
+        ({"events": [{"title": "x", "start": "10/01/2022"}]}, "events[0].start"),
+        ({"events": [{"title": "x", "start": "2022-01-10", "kind": "party"}]}, "events[0].kind"),
+        ({"events": [{"id": "Bad Id", "title": "x", "start": "2022-01-10"}]}, "events[0].id"),
+        ({"events": [{"start": "2022-01-10"}]}, "events[0]"),
+        ({"formats": {"geneva": {"description": "no name"}}}, "formats.geneva"),
+    ],
+)
+def test_schema_and_model_refuse_the_same_mistakes(change: dict[str, Any], where: str):
+    from summit_cli.model import store_from_plain
+
+    document = {"version": 1, "formats": {}, "events": [], **change}
+    problems = schema.schema_problems(document)
+    assert problems and problems[0].where == where
+    _, model_problems = store_from_plain(document)
+    assert model_problems
+
+
+def test_wheel_config_ships_the_schema():
+    # Hatch puts every file under summit_cli/ (not git-ignored) into the wheel; the schema
+    # must be there and not ignored.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'packages = ["summit_cli"]' in pyproject
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "json" not in ignored
+    assert Path(schema.__file__).with_name("schemas").joinpath("store.schema.json").is_file()
