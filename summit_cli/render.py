@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from summit_cli.views import Card, Cell, TableView
+from summit_cli.views import CalendarView, Card, Cell, FormatDetail, TableView, TimelineView
 
 STYLES = {
     "title": "bold",
@@ -21,6 +21,10 @@ STYLES = {
     "countdown": "bold yellow",
     "ongoing": "bold green",
     "link": "blue underline",
+    "struck": "strike dim",
+    "heading": "bold",
+    "now": "bold red",
+    "today": "reverse bold",
 }
 
 
@@ -53,6 +57,9 @@ def _text(cell: Cell) -> Any:
     return Text(cell.text, style=STYLES.get(cell.style or "", ""))
 
 
+LONG_WORD = 24
+
+
 def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None]]:
     """Choose columns and wrap widths so the table fits *width* terminal cells.
 
@@ -70,8 +77,10 @@ def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None
         column = view.columns[index]
         if not column.wrap:
             return natural(index)
-        # Rich wraps at spaces: a column can't get narrower than its longest word.
-        words = [cells(w) for row in view.rows for w in row[index].text.split()]
+        # Rich wraps at spaces: a column can't get narrower than its longest word,
+        # up to LONG_WORD cells; longer words are folded rather than squeezing the
+        # other columns (a 60-letter word must not push the dates off the table).
+        words = [min(cells(w), LONG_WORD) for row in view.rows for w in row[index].text.split()]
         return min(natural(index), max([column.min_width or 8, *words]))
 
     def overhead(count: int) -> int:
@@ -140,10 +149,68 @@ def card(view: Card) -> Any:
     for label, cell in view.lines:
         value = _text(cell)
         if cell.style == "link" and cell.text in view.links:
-            value.stylize(f"link {cell.text}")
+            from rich.style import Style
+
+            # A Style object, never a parsed style string: the URL cannot inject styles.
+            value.stylize(Style(link=cell.text))
         grid.add_row(Text(label), value)
     return Panel(grid, title=Text(view.title, style="bold"), title_align="left", expand=False)
 
 
 def show(target: Any, renderable: Any) -> None:
     target.print(renderable)
+
+
+def styled_lines(lines: list[list[tuple[str, str | None]]]) -> Any:
+    """Lines laid out by ``plain`` (text and style names) as one Rich renderable."""
+    from rich.console import Group
+    from rich.text import Text
+
+    out = []
+    for line in lines:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for piece, style in line:
+            text.append(piece, style=STYLES.get(style or "", ""))
+        out.append(text)
+    return Group(*out)
+
+
+def timeline(view: TimelineView, width: int) -> Any:
+    from summit_cli.plain import timeline_layout
+
+    return styled_lines(timeline_layout(view, width))
+
+
+def calendar(view: CalendarView, width: int) -> Any:
+    from summit_cli.plain import calendar_layout
+
+    return styled_lines(calendar_layout(view, width))
+
+
+def format_detail(view: FormatDetail, width: int) -> Any:
+    from rich.console import Group
+
+    return Group(card(view.card), table(view.history, width))
+
+
+def live_countdown(
+    target: Any,
+    line: Any,
+    *,
+    sleep: Any,
+    frames: int | None = None,
+) -> None:
+    """Show ``line()`` on *target* and redraw it after every ``sleep(1.0)``.
+
+    Runs until interrupted (Ctrl-C propagates to the caller) or, when *frames*
+    is given, after that many frames: tests pass a fake sleep and a count.
+    """
+    from rich.live import Live
+    from rich.text import Text
+
+    with Live(Text(line()), console=target, auto_refresh=False, transient=False) as live:
+        shown = 1
+        while frames is None or shown < frames:
+            sleep(1.0)
+            live.update(Text(line()), refresh=True)
+            shown += 1

@@ -53,12 +53,14 @@ def formats(ctx: typer.Context, output_format: OutputOpt = None) -> None:
     if not summaries:
         say("no formats defined (add one with: summits formats add KEY --name NAME)")
     if output.is_machine(chosen):
-        output.records([_record(s, settings.now) for s in summaries], FORMAT_RECORD_KEYS, chosen)
+        output.records(
+            [format_record(s, settings.now) for s in summaries], FORMAT_RECORD_KEYS, chosen
+        )
     elif summaries:
         output.table(views.formats_table(summaries, settings.now), settings, chosen)
 
 
-def _record(summary: query.FormatSummary, now: Any) -> dict[str, Any]:
+def format_record(summary: query.FormatSummary, now: Any) -> dict[str, Any]:
     data: dict[str, Any] = summary.format.to_plain()
     data["events"] = summary.count
     data["held"] = summary.held

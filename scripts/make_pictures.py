@@ -1,0 +1,138 @@
+"""Render every view of the bundled store to SVG pictures for the README.
+
+The pictures go through the same view builders and renderers as the
+commands, with a fixed "now" and display zone, so they never drift from the
+code. Re-run after changing a view:
+
+    python scripts/make_pictures.py            # writes docs/images/*.svg
+    python scripts/make_pictures.py --out /tmp/pictures --width 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2022-01-11 12:00"
+TZ = "Europe/Zurich"
+
+
+def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
+    """(file name, the command it shows, a builder of the renderable for a width)."""
+    from summit_cli import query, render, store, views
+    from summit_cli.cli.settings import build
+    from summit_cli.monthgrid import WEEK_STARTS
+
+    settings = build(
+        store_path=str(ROOT / "data" / "summits.yaml"),
+        now_text=NOW,
+        tz_text=TZ,
+        date_order=None,
+        lock_timeout=1.0,
+    )
+    now, display = settings.now, settings.display
+    current = store.read_store(store.Location(ROOT / "data" / "summits.yaml"))
+    items = query.place(current.events, display)
+    summaries = query.summarize_formats(current, display, now)
+    geneva = next(s for s in summaries if s.format.key == "geneva")
+    geneva_items = [p for p in items if p.event.format == "geneva"]
+    call = next(p for p in items if p.event.id == "2021-12-30-phone-call")
+    ahead = query.upcoming(items, now)
+    prefix = f"summits --tz {TZ} --now '{NOW}'"
+    return [
+        ("list", f"{prefix} list", lambda w: render.table(views.events_table(items, display), w)),
+        (
+            "upcoming",
+            f"{prefix} upcoming",
+            lambda w: render.table(views.events_table(ahead, display, now), w),
+        ),
+        (
+            "timeline",
+            f"{prefix} timeline",
+            lambda w: render.timeline(views.timeline_view(items, current, now, display), w),
+        ),
+        (
+            "timeline-by-format",
+            f"{prefix} timeline --by format",
+            lambda w: render.timeline(
+                views.timeline_view(items, current, now, display, by="format"), w
+            ),
+        ),
+        (
+            "calendar",
+            f"{prefix} calendar 2021-12 --months 2",
+            lambda w: render.calendar(
+                views.calendar_view(
+                    items, 2021, 12, 2, now, display, week_start=WEEK_STARTS["monday"]
+                ),
+                w,
+            ),
+        ),
+        (
+            "formats",
+            f"{prefix} formats",
+            lambda w: render.table(views.formats_table(summaries, now), w),
+        ),
+        (
+            "format",
+            f"{prefix} format geneva",
+            lambda w: render.format_detail(views.format_detail(geneva, geneva_items, now), w),
+        ),
+        (
+            "show",
+            f"summits --tz Asia/Shanghai --now '{NOW}' show 2021-12-30-phone-call",
+            lambda w: render.card(views.event_card(call, current, _zone("Asia/Shanghai"), now)),
+        ),
+    ]
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def make(out: Path, width: int) -> list[Path]:
+    """Write one SVG per view into *out*; returns the paths written."""
+    from rich.console import Console
+    from rich.text import Text
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, command, builder in pictures():
+        console = Console(
+            record=True,
+            width=width,
+            file=io.StringIO(),
+            force_terminal=True,
+            color_system="truecolor",
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+        console.print(Text(f"$ {command}", style="dim"))
+        console.print(builder(width))
+        path = out / f"{name}.svg"
+        console.save_svg(str(path), title=command)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--width", type=int, default=100)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    for path in make(args.out, args.width):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
