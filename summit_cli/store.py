@@ -5,7 +5,12 @@ Writes follow the recipe in RELIABILITY.md: a sidecar ``flock`` on
 serialise before touching the disk, a hidden temp file in the same folder with
 the original mode, fsync, a check that nobody changed the file since we read
 it, ``os.replace`` (the commit point), then fsync of the folder.
+
+File operations go through ``os`` functions (not ``pathlib``) on purpose: the
+tests inject a fault into the k-th of them, for every k.
 """
+
+# ruff: noqa: PTH102, PTH105, PTH108, PTH116, PTH208
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -35,13 +41,19 @@ from summit_cli.errors import (
 )
 from summit_cli.model import EVENT_KEYS, Store, store_from_plain
 
-MAX_STORE_BYTES = 128 * 1024 * 1024
+# Big enough for ~15,000 events; small enough that even a hostile file at the
+# limit parses in seconds (round-trip YAML runs at about 0.4 MB/s).
+MAX_STORE_BYTES = 8 * 1024 * 1024
+MAX_INT_DIGITS = 18
+MAX_MESSAGE_CHARS = 300
 MAX_JSON_DEPTH = 64
 DEFAULT_LOCK_TIMEOUT = 10.0
 TEMP_PREFIX = ".summits-tmp-"
 APP_NAME = "summits"
 
 Syntax = Literal["yaml", "json"]
+_TAGGED_TEMP = re.compile(r"\.summits-tmp-[0-9a-f]{8}-")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # ----------------------------------------------------------------- location
@@ -131,29 +143,27 @@ class Loaded:
 
 def _stamp_of(path: Path, data: bytes | None) -> Stamp:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return Stamp(exists=False)
     digest = hashlib.sha256(data).hexdigest() if data is not None else ""
     return Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, digest)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _too_big(path: Path, size: int) -> InvalidData:
+    return InvalidData(
+        str(path),
+        [Problem("", f"the file is {size} bytes; stores are limited to {MAX_STORE_BYTES} bytes")],
+    )
+
+
+def _read_with_stamp(path: Path) -> tuple[bytes, Stamp]:
+    """The file's bytes and the identity of exactly those bytes (fstat of the same fd).
+
+    Only ``os`` calls, so that tests can inject faults into every file operation.
+    """
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_STORE_BYTES:
-                raise InvalidData(
-                    str(path),
-                    [
-                        Problem(
-                            "",
-                            f"the file is {size} bytes; stores are "
-                            f"limited to {MAX_STORE_BYTES} bytes",
-                        )
-                    ],
-                )
-            data = handle.read(MAX_STORE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise NotFound(f"store not found: {path}") from None
     except IsADirectoryError:
@@ -162,11 +172,36 @@ def _read_bytes(path: Path) -> bytes:
         raise StoreIOError(f"{path}: permission denied (cannot read the store)") from None
     except OSError as exc:
         raise StoreIOError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
-    if len(data) > MAX_STORE_BYTES:
-        raise InvalidData(
-            str(path), [Problem("", f"stores are limited to {MAX_STORE_BYTES} bytes")]
-        )
-    return data
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise StoreIOError(f"{path}: is a folder, not a store file")
+        if st.st_size > MAX_STORE_BYTES:
+            raise _too_big(path, st.st_size)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_STORE_BYTES:  # grew while we read, or not a regular file
+                raise _too_big(path, total)
+    except IsADirectoryError:
+        raise StoreIOError(f"{path}: is a folder, not a store file") from None
+    except OSError as exc:
+        raise StoreIOError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    data = b"".join(chunks)
+    digest = hashlib.sha256(data).hexdigest()
+    return data, Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, digest)
+
+
+def _read_bytes(path: Path) -> bytes:
+    return _read_with_stamp(path)[0]
 
 
 def _decode(data: bytes, source: str) -> tuple[str, bool]:
@@ -181,17 +216,110 @@ def _decode(data: bytes, source: str) -> tuple[str, bool]:
     return text, bom
 
 
+class _JSONValueError(ValueError):
+    """A JSON value we refuse, with the text that lets us find its line."""
+
+    def __init__(self, message: str, needle: str = "") -> None:
+        super().__init__(message)
+        self.needle = needle
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in a store")
+    raise _JSONValueError(f"{name} is not allowed in a store", name)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JSONValueError(
+            f"a number with {len(text.lstrip('-'))} digits is too large for a store", text
+        )
+    return int(text)
 
 
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r}")
+            raise _JSONValueError(f"duplicate key {key!r}")
         result[key] = value
     return result
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, max(index, 0)) + 1
+
+
+def _json_duplicate_line(text: str) -> int | None:
+    """Line of the first duplicate key (slow path: only after a duplicate was found)."""
+    import json.decoder
+    import json.scanner
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        parse = json.decoder.JSONObject  # type: ignore[attr-defined]
+        pairs, end = parse(s_and_end, *args[:2], None, list, *args[4:])
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JSONValueError("duplicate", str(_key_position(text, s_and_end[1] - 1, key)))
+            seen.add(key)
+        return dict(pairs), end
+
+    decoder = json.JSONDecoder()
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    try:
+        decoder.decode(text)
+    except _JSONValueError as exc:
+        return _line_at(text, int(exc.needle))
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+def _key_position(text: str, start: int, key: str) -> int:
+    """Index of the second occurrence of *key* as a key of the object opened at *start*."""
+    depth, i, found = 0, start, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            end = i + 1
+            while text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            is_key = depth == 1 and text[end + 1 :].lstrip().startswith(":")
+            if is_key and json.loads(text[i : end + 1]) == key:
+                found += 1
+                if found == 2:
+                    return i
+            i = end + 1
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    return start
+
+
+def _surrogate_paths(tree: Any, path: str = "") -> Iterator[str]:
+    """Where the tree holds a lone surrogate (it could never be written back as UTF-8)."""
+    if isinstance(tree, str):
+        if _SURROGATE.search(tree):
+            yield path or "(top level)"
+    elif isinstance(tree, Mapping):
+        for key, value in tree.items():
+            if isinstance(key, str) and _SURROGATE.search(key):
+                yield f"{path}.{visible_key(key)}" if path else visible_key(key)
+            sub = f"{path}.{key}" if path else str(key)
+            yield from _surrogate_paths(value, sub)
+    elif isinstance(tree, list | tuple):
+        for index, item in enumerate(tree):
+            yield from _surrogate_paths(item, f"{path}[{index}]")
+
+
+def visible_key(key: str) -> str:
+    return key.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
 
 
 def _json_depth_ok(text: str) -> bool:
@@ -217,21 +345,48 @@ def _json_depth_ok(text: str) -> bool:
     return True
 
 
+def _parse_json(text: str, source: str) -> Any:
+    if not _json_depth_ok(text):
+        raise InvalidData(source, [Problem("", f"nested deeper than {MAX_JSON_DEPTH} levels")])
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_pairs_without_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+        )
+    except json.JSONDecodeError as exc:
+        raise InvalidData(
+            source, [Problem(f"line {exc.lineno}, column {exc.colno}", exc.msg)]
+        ) from None
+    except _JSONValueError as exc:
+        if exc.needle:
+            where = f"line {_line_at(text, text.find(exc.needle))}"
+        else:
+            line = _json_duplicate_line(text)
+            where = f"line {line}" if line else ""
+        raise InvalidData(source, [Problem(where, str(exc))]) from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidData(source, [Problem("", _short(str(exc).splitlines()[0]))]) from None
+
+
 def parse_text(text: str, syntax: Syntax, source: str) -> Any:
-    """Parse store text into a tree; every parser failure becomes one InvalidData."""
-    if syntax == "json":
-        if not _json_depth_ok(text):
-            raise InvalidData(source, [Problem("", f"nested deeper than {MAX_JSON_DEPTH} levels")])
-        try:
-            return json.loads(
-                text, object_pairs_hook=_pairs_without_duplicates, parse_constant=_reject_constant
-            )
-        except json.JSONDecodeError as exc:
-            raise InvalidData(
-                source, [Problem(f"line {exc.lineno}, column {exc.colno}", exc.msg)]
-            ) from None
-        except (ValueError, RecursionError) as exc:
-            raise InvalidData(source, [Problem("", str(exc).splitlines()[0])]) from None
+    """Parse store text into a tree; every parser failure becomes one InvalidData.
+
+    Lone surrogates (JSON ``"\\ud800"`` escapes) are refused here: such text can
+    be neither shown nor written back as UTF-8.
+    """
+    tree = _parse_json(text, source) if syntax == "json" else _parse_yaml(text, source)
+    lone = list(_surrogate_paths(tree))
+    if lone:
+        raise InvalidData(
+            source,
+            [Problem(where, "a lone surrogate (e.g. \\ud800) is not text") for where in lone[:20]],
+        )
+    return tree
+
+
+def _parse_yaml(text: str, source: str) -> Any:
     from summit_cli import yamlio
 
     try:
@@ -245,23 +400,67 @@ def parse_text(text: str, syntax: Syntax, source: str) -> Any:
         if not type(exc).__module__.startswith("ruamel"):
             raise
         line = yamlio.error_line(exc)
+        position = getattr(exc, "position", None)
+        if line is None and isinstance(position, int):
+            line = _line_at(text, position)
         where = f"line {line}" if line else ""
-        raise InvalidData(source, [Problem(where, yamlio.error_text(exc))]) from None
+        raise InvalidData(source, [Problem(where, _short(yamlio.error_text(exc)))]) from None
 
 
-def _locate_problems(problems: list[Problem], tree: Any, syntax: Syntax) -> list[Problem]:
-    """Add the line of the event each problem is about, where the parser knows it."""
-    if syntax != "yaml" or not isinstance(tree, Mapping):
-        return problems
+def _short(text: str) -> str:
+    """Messages quote values; a 5000-digit value must not make a 5000-character message."""
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    return text[: MAX_MESSAGE_CHARS - 20] + f"... ({len(text)} characters)"
+
+
+_WHERE_RE = re.compile(r"(?:events\[(?P<index>\d+)\]|formats\.(?P<key>[^ :]+)|event (?P<id>\S+))")
+
+
+def line_of(tree: Any, kind: str, key: str | int) -> int | None:
+    """1-based line of ``events[key]`` or ``formats.key`` in a parsed YAML tree, when known."""
+    if not isinstance(tree, Mapping):
+        return None
     from summit_cli import yamlio
 
+    container = tree.get(kind)
+    if kind == "events" and isinstance(key, int):
+        return yamlio.item_line(container, key) if container is not None else None
+    return yamlio.key_line(container, key) if container is not None else None
+
+
+def _line_for(where: str, tree: Any, ids: Mapping[str, int]) -> int | None:
+    match = _WHERE_RE.match(where)
+    if match is None:
+        return None
+    if match["index"] is not None:
+        return line_of(tree, "events", int(match["index"]))
+    if match["key"] is not None:
+        return line_of(tree, "formats", match["key"])
+    index = ids.get(match["id"])
+    return line_of(tree, "events", index) if index is not None else None
+
+
+def _locate_problems(
+    problems: list[Problem], tree: Any, syntax: Syntax, store: Store | None = None
+) -> list[Problem]:
+    """Prefix each problem with the line of the event or format it is about (YAML only)."""
+    if syntax != "yaml" or not isinstance(tree, Mapping) or not problems:
+        return problems
     events = tree.get("events")
+    ids: dict[str, int] = {}
+    if isinstance(events, list):
+        for index, raw in enumerate(events):
+            if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                ids.setdefault(raw["id"], index)
+        if store is not None and len(store.events) == len(events):  # generated ids
+            for index, event in enumerate(store.events):
+                ids.setdefault(event.id, index)
     located = []
     for problem in problems:
         where = problem.where
-        if where.startswith("events[") and events is not None:
-            index = int(where[7 : where.index("]")])
-            line = yamlio.item_line(events, index)
+        if not where.startswith("line "):
+            line = _line_for(where, tree, ids)
             if line is not None:
                 where = f"line {line}: {where}"
         located.append(Problem(where, problem.what))
@@ -279,13 +478,22 @@ def validate_store(store: Store) -> list[Problem]:
     return problems
 
 
-def parse_store(text: str, syntax: Syntax, source: str) -> tuple[Any, Store]:
-    """Text -> (tree, validated Store), or InvalidData listing every problem."""
+def check_text(text: str, syntax: Syntax, source: str) -> tuple[Any, Store, list[Problem]]:
+    """Text -> (tree, the valid part of the Store, every problem with its location).
+
+    Raises InvalidData only when the text does not parse at all.
+    """
     tree = parse_text(text, syntax, source)
     if tree is None:
         tree = {}
     store, problems = store_from_plain(tree)
-    problems = _locate_problems(problems, tree, syntax) + validate_store(store)
+    problems = _locate_problems(problems + validate_store(store), tree, syntax, store)
+    return tree, store, [Problem(p.where, _short(p.what)) for p in problems]
+
+
+def parse_store(text: str, syntax: Syntax, source: str) -> tuple[Any, Store]:
+    """Text -> (tree, validated Store), or InvalidData listing every problem."""
+    tree, store, problems = check_text(text, syntax, source)
     if problems:
         raise InvalidData(source, problems)
     return tree, store
@@ -294,10 +502,33 @@ def parse_store(text: str, syntax: Syntax, source: str) -> tuple[Any, Store]:
 def load(path: Path) -> Loaded:
     """Read and validate a store. Readers take no lock: renames are atomic."""
     syntax = syntax_of(path)
-    data = _read_bytes(path)
+    data, stamp = _read_with_stamp(path)
     text, bom = _decode(data, str(path))
     tree, store = parse_store(text, syntax, str(path))
-    return Loaded(path, syntax, tree, store, _stamp_of(path, data), bom)
+    return Loaded(path, syntax, tree, store, stamp, bom)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A store as ``summits validate`` sees it: whatever parsed, and every problem."""
+
+    path: Path
+    syntax: Syntax
+    tree: Any
+    store: Store
+    problems: list[Problem]
+
+
+def check(path: Path) -> Checked:
+    """Read *path* and list every problem, without stopping at the first invalid event.
+
+    A file that does not parse at all raises InvalidData (with its location).
+    """
+    syntax = syntax_of(path)
+    data = _read_bytes(path)
+    text, _ = _decode(data, str(path))
+    tree, store, problems = check_text(text, syntax, str(path))
+    return Checked(path, syntax, tree, store, problems)
 
 
 # ------------------------------------------------------------ parse cache
@@ -525,44 +756,104 @@ def apply_changes(loaded: Loaded, new: Store) -> None:
 
 @contextlib.contextmanager
 def _locked(real: Path, timeout: float) -> Iterator[None]:
+    """Hold ``flock`` on the sidecar ``<real>.lock``, waiting at most *timeout* seconds.
+
+    The kernel drops the lock when its holder dies, so a crash leaves no stale lock.
+    """
     lock_path = real.with_name(real.name + ".lock")
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except PermissionError:
-        raise StoreIOError(
-            f"{real.parent}: permission denied (cannot create the lock file {lock_path.name})"
-        ) from None
     except OSError as exc:
-        raise StoreIOError(
-            f"{lock_path}: cannot create the lock file: {exc.strerror or exc}"
-        ) from None
+        raise _io_error(lock_path, exc, "create the lock file") from None
     try:
-        deadline = time.monotonic() + max(timeout, 0.0)
-        delay = 0.005
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"{real}: the store is busy (another summits is writing it); "
-                        f"waited {timeout:g} s, retry"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
+        try:
+            got = _flock_with_timer(fd, timeout)
+        except OSError as exc:
+            raise _io_error(lock_path, exc, "lock the store") from None
+        if not got:
+            raise StoreBusy(
+                f"{real}: the store is busy (another summits is writing it); "
+                f"waited {timeout:g} s, retry"
+            )
         yield
     finally:
-        os.close(fd)  # releases the lock
+        with contextlib.suppress(OSError):
+            os.close(fd)  # releases the lock
 
 
-def _sweep_temp_files(folder: Path) -> None:
-    """Remove temp files orphaned by a writer that died (we hold the lock)."""
+class _LockWaitOver(Exception):
+    pass
+
+
+def _flock_with_timer(fd: int, timeout: float) -> bool:
+    """Wait in the kernel's queue for the lock (fair under contention), at most *timeout* s.
+
+    Only the main thread can use SIGALRM; other threads poll (``_flock_polling``).
+    """
+    import signal
+    import threading
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    if timeout <= 0:
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return _flock_polling(fd, timeout)
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _LockWaitOver
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return True
+        except _LockWaitOver:
+            return False
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _flock_polling(fd: int, timeout: float) -> bool:
+    deadline = time.monotonic() + max(timeout, 0.0)
+    delay = 0.002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
+            delay = min(delay * 2, 0.05)
+
+
+def _temp_prefix(real: Path) -> str:
+    """Temp files of the store at *real*: the lock of another store in the folder does not
+    cover them, so each store sweeps only its own."""
+    tag = hashlib.sha256(real.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{TEMP_PREFIX}{tag}-"
+
+
+def _sweep_temp_files(real: Path) -> None:
+    """Remove temp files orphaned by a writer of this store that died (we hold the lock)."""
+    prefix = _temp_prefix(real)
+    folder = real.parent
     with contextlib.suppress(OSError):
-        for entry in folder.iterdir():
-            if entry.name.startswith(TEMP_PREFIX):
+        for name in os.listdir(folder):
+            # Ours, or one that names no store (older versions): a sibling store's temp
+            # file may belong to a write in progress under that store's lock.
+            if name.startswith(prefix) or (
+                name.startswith(TEMP_PREFIX) and not _TAGGED_TEMP.match(name)
+            ):
                 with contextlib.suppress(OSError):
-                    entry.unlink()
+                    os.unlink(folder / name)
 
 
 def _io_error(path: Path, exc: OSError, doing: str) -> StoreIOError:
@@ -576,82 +867,220 @@ def _io_error(path: Path, exc: OSError, doing: str) -> StoreIOError:
     return StoreIOError(f"{path}: cannot {doing}: {reason}; the store is unchanged")
 
 
-def _write_atomically(real: Path, data: bytes, expected: Stamp) -> bool:
-    """Write *data* over *real* atomically; True when the folder sync confirmed durability."""
+# ------------------------------------------------------------------ backups
+#
+# Before each write replaces the store, the version it replaces is kept in a
+# hidden folder next to the real file: ``.<name>.backups/000042.yaml`` (a hard
+# link: one atomic call, no copy; a copy where links are not supported). The
+# newest BACKUP_KEEP versions are kept. ``undo`` restores the newest one and
+# keeps the state it replaced as ``000043.undone.yaml``; a second undo goes one
+# version further back.
+
+BACKUP_KEEP = 10
+_BACKUP_RE = re.compile(r"(?P<seq>\d{6,})(?P<undone>\.undone)?\.[A-Za-z]+\Z")
+
+
+def backup_folder(real: Path) -> Path:
+    """Where the previous versions of the store at *real* (a resolved path) are kept."""
+    return real.with_name(f".{real.name}.backups")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One kept version of the store."""
+
+    path: Path
+    seq: int
+    undone: bool  # True: the state an ``undo`` replaced (never restored by ``undo``)
+    mtime_ns: int
+
+
+def list_backups(real: Path) -> list[Backup]:
+    """Kept versions of the store at *real*, oldest first."""
+    folder = backup_folder(real)
+    found = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    for name in names:
+        match = _BACKUP_RE.match(name)
+        if match is None:
+            continue
+        try:
+            mtime = os.stat(folder / name).st_mtime_ns
+        except OSError:
+            continue
+        found.append(Backup(folder / name, int(match["seq"]), bool(match["undone"]), mtime))
+    return sorted(found, key=lambda b: b.seq)
+
+
+def _keep_backup(real: Path, old: bytes | None, *, undone: bool = False) -> Path:
+    """Keep the current store file as the newest backup (we hold the lock)."""
+    folder = backup_folder(real)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise _io_error(real, exc, "create the backup folder") from None
+    existing = list_backups(real)
+    seq = (existing[-1].seq + 1) if existing else 1
+    suffix = ".undone" + real.suffix if undone else real.suffix
+    target = folder / f"{seq:06d}{suffix}"
+    try:
+        os.link(real, target)
+        return target
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EEXIST):
+            raise _io_error(real, exc, "keep a backup") from None
+    if old is None:  # no bytes to copy from
+        raise StoreIOError(f"{real}: cannot keep a backup (no hard links here); unchanged")
+    _write_new_file(target, old, os.stat(real).st_mode, real)
+    return target
+
+
+def _prune_backups(real: Path) -> None:
+    """Best effort (after the commit point): keep only the newest BACKUP_KEEP versions."""
+    kept = list_backups(real)
+    for backup in kept[: max(len(kept) - BACKUP_KEEP, 0)]:
+        with contextlib.suppress(OSError):
+            os.unlink(backup.path)
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _write_new_file(path: Path, data: bytes, mode: int, report_as: Path) -> None:
+    """Create *path* (must not exist) with *data*, *mode*, fsynced; remove it on failure."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise _io_error(report_as, exc, "create a temporary file") from None
+    try:
+        try:
+            os.fchmod(fd, stat.S_IMODE(mode))
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise _io_error(report_as, exc, "write the store") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _write_atomically(
+    real: Path,
+    data: bytes,
+    expected: Stamp,
+    *,
+    old: bytes | None = None,
+    undone: bool = False,
+) -> tuple[bool, Path | None]:
+    """Write *data* over *real* atomically (we hold the lock).
+
+    Returns (durable, backup): durable is False when the folder sync after the
+    rename failed; backup is where the replaced version was kept.
+    Every failure before ``os.replace`` leaves the store byte-identical.
+    """
     folder = real.parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StoreIOError(
             f"{folder}: the folder is not writable, so the store cannot be "
             "saved safely; the store is unchanged"
         )
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
-    except OSError as exc:
-        raise _io_error(real, exc, "create a temporary file") from None
-    temp = Path(temp_name)
-    try:
+    import secrets
+
+    temp = folder / f"{_temp_prefix(real)}{secrets.token_hex(8)}"
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    owner: tuple[int, int] | None = None
+    if expected.exists:
         try:
-            if expected.exists:
-                st = real.stat()
-                os.fchmod(fd, stat.S_IMODE(st.st_mode))
-                with contextlib.suppress(OSError):
-                    os.fchown(fd, st.st_uid, st.st_gid)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.fchmod(fd, 0o666 & ~umask)
-            with os.fdopen(fd, "wb", closefd=True) as handle:
-                fd = -1
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            st = os.stat(real)
+        except FileNotFoundError:
+            raise StoreChanged(
+                f"{real}: the store was removed while we worked; nothing was written"
+            ) from None
         except OSError as exc:
-            raise _io_error(real, exc, "write the store") from None
+            raise _io_error(real, exc, "read the store's mode") from None
+        mode, owner = st.st_mode, (st.st_uid, st.st_gid)
+    _write_new_file(temp, data, mode, real)
+    backup: Path | None = None
+    try:
+        if owner is not None and (os.geteuid() == 0 or owner[0] == os.geteuid()):
+            with contextlib.suppress(OSError):
+                os.chown(temp, *owner)
         _check_unchanged(real, expected)
+        if expected.exists:
+            backup = _keep_backup(real, old, undone=undone)
         try:
-            temp.replace(real)  # the commit point
+            os.replace(temp, real)  # the commit point
         except OSError as exc:
             raise _io_error(real, exc, "replace the store") from None
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        for leftover in (temp, backup):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
         raise
+    durable = True
     try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
     except OSError:
-        return False
-    return True
+        durable = False
+    _prune_backups(real)
+    return durable, backup
 
 
 def _check_unchanged(real: Path, expected: Stamp) -> None:
-    now = _stamp_of(real, None)
+    """Refuse to replace a store whose bytes differ from the ones we read.
+
+    The bytes are always compared (by hash): on ext4 mtime moves in coarse
+    ticks, so an in-place edit of the same size can keep (inode, mtime, size).
+    """
+    try:
+        os.stat(real)
+        exists = True
+    except FileNotFoundError:
+        exists = False
+    except OSError as exc:
+        raise _io_error(real, exc, "check the store") from None
     if not expected.exists:
-        if now.exists:
+        if exists:
             raise StoreChanged(
                 f"{real}: the store was created by someone else while we worked; "
                 "nothing was written, re-run the command"
             )
         return
-    if not now.exists:
+    if not exists:
         raise StoreChanged(f"{real}: the store was removed while we worked; nothing was written")
-    same_identity = (now.inode, now.mtime_ns, now.size) == (
-        expected.inode,
-        expected.mtime_ns,
-        expected.size,
-    )
-    if same_identity:
-        return
     try:
-        digest = hashlib.sha256(real.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""
-    if digest != expected.digest:
+        _, now = _read_with_stamp(real)
+    except InvalidData:  # grew past the size limit: certainly not what we read
+        now = Stamp(True)
+    except NotFound:
+        raise StoreChanged(
+            f"{real}: the store was removed while we worked; nothing was written"
+        ) from None
+    if now.digest != expected.digest:
         raise StoreChanged(
             f"{real}: the store was changed on disk by another program since it "
             "was read; their change is kept and nothing was written, re-run the command"
@@ -667,6 +1096,7 @@ class Saved:
     after: Store
     created_from_bundled: bool = False
     durable: bool = True  # False: saved, but syncing the folder to disk failed
+    backup: Path | None = None  # where the replaced version was kept
 
 
 def update(
@@ -688,7 +1118,7 @@ def update(
             real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _io_error(real.parent, exc, "create the data folder") from None
-    if not real.parent.is_dir():
+    if not real.parent.is_dir() and not (dry_run and location.bundled):
         raise StoreIOError(f"{real.parent}: no such folder")
     if dry_run:
         loaded = load(location.path) if location.path.exists() or location.bundled else _empty(real)
@@ -696,15 +1126,15 @@ def update(
         _recheck(new, str(real))
         return Saved(real, loaded.store, new)
     with _locked(real, lock_timeout):
-        _sweep_temp_files(real.parent)
+        _sweep_temp_files(real)
         copied = False
-        if location.bundled and not real.exists():
+        if location.bundled and not os.path.lexists(real):
             loaded = load(location.path)
             loaded = Loaded(
                 real, loaded.syntax, loaded.tree, loaded.store, Stamp(exists=False), loaded.bom
             )
             copied = True
-        elif real.exists():
+        elif os.path.lexists(real):
             loaded = load(real)
         else:
             loaded = _empty(real)
@@ -713,15 +1143,117 @@ def update(
         apply_changes(loaded, new)
         data = serialize(loaded)
         # Parse what we are about to write: a bug here must never reach the disk.
-        check_text, _ = _decode(data, str(real))
-        parse_store(check_text, loaded.syntax, f"{real} (about to be written)")
-        durable = _write_atomically(real, data, loaded.stamp)
-        if location.cache_dir is not None and loaded.syntax == "yaml":
-            _write_cache(location.cache_dir, real, hashlib.sha256(data).hexdigest(), new)
-        return Saved(real, loaded.store, new, created_from_bundled=copied, durable=durable)
+        check_text_, _ = _decode(data, str(real))
+        parse_store(check_text_, loaded.syntax, f"{real} (about to be written)")
+        durable, backup = _write_atomically(real, data, loaded.stamp)
+        _cache_after_write(location, real, loaded.syntax, data, new)
+        return Saved(
+            real, loaded.store, new, created_from_bundled=copied, durable=durable, backup=backup
+        )
+
+
+def _cache_after_write(
+    location: Location, real: Path, syntax: Syntax, data: bytes, new: Store
+) -> None:
+    if location.cache_dir is not None and syntax == "yaml":
+        _write_cache(location.cache_dir, real, hashlib.sha256(data).hexdigest(), new)
 
 
 def _recheck(store: Store, source: str) -> None:
     problems = validate_store(store)
     if problems:
         raise InvalidData(source, problems)
+
+
+# --------------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What ``undo`` restored (or, with dry_run, would restore)."""
+
+    path: Path
+    restored: Backup
+    before: Store | None  # the state replaced (None when it was not a valid store)
+    after: Store
+    kept: Path | None = None  # where the replaced state was kept
+    durable: bool = True
+    remaining: int = 0  # earlier versions still available to a further undo
+
+
+def _undo_candidate(real: Path, current: bytes, *, drop_stale: bool) -> tuple[Backup, bytes, int]:
+    """The newest backup whose bytes differ from *current*, its bytes, and how many remain.
+
+    A backup equal to the current bytes is left over from a crash after the
+    commit point (or a write that changed nothing): undoing it would do nothing,
+    so it is skipped (and removed when *drop_stale*).
+    """
+    candidates = [b for b in list_backups(real) if not b.undone]
+    while candidates:
+        backup = candidates.pop()
+        data, _ = _read_with_stamp(backup.path)
+        if data != current:
+            return backup, data, len(candidates)
+        if drop_stale:
+            with contextlib.suppress(OSError):
+                os.unlink(backup.path)
+    raise NotFound(
+        f"nothing to undo: no earlier version of {real} is kept in {backup_folder(real)}"
+    )
+
+
+def _store_or_none(data: bytes, syntax: Syntax, source: str) -> Store | None:
+    try:
+        text, _ = _decode(data, source)
+        return parse_store(text, syntax, source)[1]
+    except InvalidData:
+        return None
+
+
+def undo(
+    location: Location, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, dry_run: bool = False
+) -> Undone:
+    """Restore the version of the store before the last write, through the safe write path.
+
+    The state it replaces is kept as a backup marked ``undone``; a second undo
+    restores the version before that one, and so on while backups last.
+    """
+    if location.bundled:
+        raise NotFound("nothing to undo: you have no store of your own yet")
+    real = Path(os.path.realpath(location.path))
+    syntax = syntax_of(real)
+
+    def prepare(drop_stale: bool) -> tuple[bytes, Stamp, Backup, bytes, Store, int]:
+        current, stamp = _read_with_stamp(real)
+        backup, data, remaining = _undo_candidate(real, current, drop_stale=drop_stale)
+        text, _ = _decode(data, str(backup.path))
+        restored = parse_store(text, syntax, str(backup.path))[1]
+        return current, stamp, backup, data, restored, remaining
+
+    if dry_run:
+        current, _, backup, _, restored, remaining = prepare(False)
+        return Undone(
+            real,
+            backup,
+            _store_or_none(current, syntax, str(real)),
+            restored,
+            None,
+            True,
+            remaining,
+        )
+    with _locked(real, lock_timeout):
+        _sweep_temp_files(real)
+        current, stamp, backup, data, restored, remaining = prepare(True)
+        durable, kept = _write_atomically(real, data, stamp, old=current, undone=True)
+        with contextlib.suppress(OSError):
+            os.unlink(backup.path)  # after the commit point: a crash before this is harmless
+        _cache_after_write(location, real, syntax, data, restored)
+        return Undone(
+            real,
+            backup,
+            _store_or_none(current, syntax, str(real)),
+            restored,
+            kept,
+            durable,
+            remaining,
+        )

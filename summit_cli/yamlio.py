@@ -110,7 +110,14 @@ def _yaml() -> Any:
 
 def load(text: str) -> Any:
     """Parse YAML text into a round-trip tree. Raises HostileYAML or ruamel's errors."""
-    return _yaml().load(text)
+    try:
+        return _yaml().load(text)
+    except BaseException:
+        # ruamel keeps parser state (its nesting-depth counter among it) on the YAML
+        # object after a failed load: a fresh one for the next load, or every later
+        # load in this process fails with "maximum depth exceeded".
+        _yaml.cache_clear()
+        raise
 
 
 def dump(tree: Any) -> str:
@@ -123,6 +130,14 @@ def item_line(seq: Any, index: int) -> int | None:
     """1-based line of item *index* of a parsed sequence, when known."""
     try:
         return int(seq.lc.item(index)[0]) + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def key_line(mapping: Any, key: Any) -> int | None:
+    """1-based line of *key* in a parsed mapping, when known."""
+    try:
+        return int(mapping.lc.key(key)[0]) + 1
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
 

@@ -637,13 +637,6 @@ def test_check_unchanged_compares_the_stamp(tmp_path: Path) -> None:
         store._check_unchanged(tmp_path / "gone.yaml", stamp)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StoreIOError,
-    reason="BUG store._write_atomically: a store deleted while we work gives StoreIOError "
-    "'cannot read the store's mode: No such file or directory; the store is unchanged' "
-    "instead of StoreChanged",
-)
 def test_store_removed_during_the_change_is_store_changed(tmp_path: Path) -> None:
     path = write(tmp_path / "s.yaml", MINIMAL)
 
@@ -768,12 +761,6 @@ def test_orphaned_temp_files_are_swept_by_the_next_write(tmp_path: Path) -> None
     assert temp_files(tmp_path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StoreIOError,
-    reason="BUG store._sweep_temp_files: sweeps every '.summits-tmp-*' of the folder, "
-    "so a write of a.yaml deletes the temp file of a concurrent write of b.yaml",
-)
 def test_sweeping_spares_a_sibling_stores_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -819,12 +806,6 @@ def test_bundled_store_is_copied_on_first_write(tmp_path: Path) -> None:
     assert sha(bundled) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StoreIOError,
-    reason="BUG store.update: --dry-run on the bundled store before the user's data folder "
-    "exists fails with 'no such folder' (the folder is only created when not dry_run)",
-)
 def test_dry_run_on_the_bundled_store_of_a_fresh_install(tmp_path: Path) -> None:
     user = tmp_path / "data" / "summits" / "summits.yaml"
     location = store.Location(BUNDLED, bundled=True, copy_to=user)
@@ -848,12 +829,6 @@ def test_dry_run_on_the_bundled_store_writes_nothing(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ parser state
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InvalidData,
-    reason="BUG yamlio: the cached ruamel YAML keeps its composer depth after a failed "
-    "parse, so ~20 refused files make every later load fail with 'maximum depth exceeded'",
-)
 def test_a_failed_yaml_parse_does_not_break_later_loads(tmp_path: Path) -> None:
     hostile = write(tmp_path / "hostile.yaml", "version: 1\nevents:\n  - title: !!python/x 1\n")
     for _ in range(30):
