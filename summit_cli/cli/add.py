@@ -103,6 +103,16 @@ def build_event(
             )
         else:
             end_wall = _typed(end, "--end", reading_zone, settings)
+    if (
+        zone_name is None
+        and offset_zone is None
+        and start_wall.offset is not None
+        and end_wall is not None
+        and not end_wall.date_only
+        and end_wall.offset is None
+    ):
+        # '--start 10:00+03:00 --end 12:30': the end is at the start's offset too.
+        end_wall = WallTime(end_wall.date, end_wall.time, start_wall.offset)
     if offset_zone is not None:
         fixed = offset_zone.utcoffset(None)
         start_wall = _with_offset(start_wall, fixed)
@@ -274,7 +284,24 @@ def events_from_records(tree: object, current: Store, source: str) -> list[Event
     records = tree if isinstance(tree, list) else [tree]
     if isinstance(tree, dict) and isinstance(tree.get("events"), list):
         records = tree["events"]  # a whole store file: take its events
-    events, problems = events_from_plain(records, current.formats)
+    events: list[Event] = []
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    for number, raw in enumerate(records, start=1):
+        valid, found = events_from_plain([raw], current.formats, first=number)
+        problems += found
+        for event in valid:
+            where = f"record {number}" + (f" (id {event.id})" if event.id else "")
+            if timeline.end_before_start(event):
+                problems.append(
+                    Problem(where, f"ends ({event.end}) before it starts ({event.start})")
+                )
+            elif event.id and event.id in ids:
+                problems.append(Problem(where, f"the same id as record {ids[event.id]}"))
+            else:
+                if event.id:
+                    ids[event.id] = number
+                events.append(event)
     if problems:
         raise InvalidData(source, problems)
     if not events:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import __version__
-from summit_cli.cli import add, edit, events
+from summit_cli.cli import add, countdown, edit, events, interop, maintenance, views_cmd
 from summit_cli.cli.exits import SummitsGroup
 from summit_cli.cli.formats import formats_app
 from summit_cli.cli.settings import build
@@ -106,6 +106,10 @@ events.register(app)
 add.register(app)
 edit.register(app)
 app.add_typer(formats_app, name="formats")
+views_cmd.register(app)
+interop.register(app)
+maintenance.register(app)
+countdown.register(app)
 
 
 def main() -> None:

@@ -39,13 +39,15 @@ from summit_cli.errors import InvalidData, InvalidInput, NotFound
 from summit_cli.export import LIST_SEPARATOR
 from summit_cli.model import (
     EVENT_KEYS,
+    KINDS,
     LIST_KEYS,
+    STATUSES,
     Change,
     Event,
     Status,
     Store,
     WallTime,
-    events_from_plain,
+    validate_event,
 )
 
 EDITABLE = tuple(k for k in EVENT_KEYS if k not in {"id", "history"})
@@ -130,6 +132,7 @@ def apply_edits(
             )
         changes[key] = _as_value(key, value)
     changes.update({k: v for k, v in typed.items() if v is not None})
+    _check_choices(changes, current)
     for key in unsets:
         if key not in EDITABLE:
             raise InvalidInput(
@@ -165,10 +168,20 @@ def apply_edits(
                     "(the clocks skip it at a DST change)"
                 )
             plain[key] = wall.isoformat()
-    events, problems = events_from_plain([plain], current.formats, label=f"event {old.id}:")
-    if problems:
+    event, problems = validate_event(plain, current.formats, "edited event")
+    if problems or event is None:
         raise InvalidData("", problems)
-    return events[0]
+    return event
+
+
+def _check_choices(changes: dict[str, Any], current: Store) -> None:
+    """Closed choices are usage errors (exit 2), as they are for add."""
+    if "kind" in changes and changes["kind"] not in KINDS:
+        raise InvalidInput(f"kind {changes['kind']!r} is not one of: {', '.join(KINDS)}")
+    if "status" in changes and changes["status"] not in STATUSES:
+        raise InvalidInput(f"status {changes['status']!r} is not one of: {', '.join(STATUSES)}")
+    if changes.get("format"):
+        query.check_filter(current, query.Filter(formats=(str(changes["format"]),)))
 
 
 def _replace_event(current: Store, new: Event) -> Store:

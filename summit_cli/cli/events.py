@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, timedelta
 from typing import Annotated
 
 import typer
@@ -80,7 +83,10 @@ def list_events(
         end=end,
         search=search,
     )
-    items = query.select(store.read_store(settings.location()), spec, settings.display)
+    current = store.read_store(settings.location())
+    items = query.select(current, spec, settings.display, now=settings.now)
+    if query.truncated_series(current, spec):
+        say("recurring events are shown until one year from now; use --to to see further")
     if reverse:
         items.reverse()
     if limit is not None:
@@ -99,12 +105,30 @@ def list_events(
 
 def _upcoming(
     settings: Settings, spec: Filter, within: str | None, include_all: bool
-) -> tuple[list[Placed], list[Placed]]:
-    """(upcoming events, every selected event) for upcoming and next."""
+) -> tuple[list[Placed], Callable[[], str]]:
+    """(upcoming events, a function explaining why there are none) for upcoming and next.
+
+    Recurring events are expanded from now on: the window starts at now (an
+    occurrence still under way overlaps it) and ends at --to or --within.
+    """
     horizon = timeline.parse_duration(within) if within else None
-    selected = query.select(store.read_store(settings.location()), spec, settings.display)
+    current = store.read_store(settings.location())
+    lo = max(spec.start, settings.now) if spec.start is not None else settings.now
+    hi = spec.end
+    if horizon is not None:
+        # Exclusive bound just past now + within: an event starting right then counts.
+        limit = (settings.now.astimezone(UTC) + horizon + timedelta(microseconds=1)).astimezone(
+            settings.display
+        )
+        hi = min(hi, limit) if hi is not None else limit
+    ahead = replace(spec, start=lo, end=hi)
+    selected = query.select(current, ahead, settings.display, now=settings.now)
     items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
-    return items, selected
+
+    def why() -> str:
+        return _nothing_ahead(query.select(current, spec, settings.display), settings)
+
+    return items, why
 
 
 def _nothing_ahead(selected: list[Placed], settings: Settings) -> str:
@@ -159,11 +183,11 @@ def upcoming(
         end=end,
         search=search,
     )
-    items, selected = _upcoming(settings, spec, within, include_all)
+    items, why = _upcoming(settings, spec, within, include_all)
     if limit is not None:
         items = items[:limit]
     if not items:
-        say(_nothing_ahead(selected, settings))
+        say(why())
     output.events(
         items,
         settings,
@@ -221,9 +245,9 @@ def next_event(
     )
     if field is not None:
         export.check_fields([field], export.RECORD_KEYS)
-    items, selected = _upcoming(settings, spec, within, include_all)
+    items, why = _upcoming(settings, spec, within, include_all)
     if not items:
-        raise NotFound(_nothing_ahead(selected, settings))
+        raise NotFound(why())
     first = items[:1]
     if field is not None:
         output.write(export.human(export.record(first[0], settings.now)[field]) + "\n")
