@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -170,12 +171,22 @@ def fill_template(parts: list[tuple[str, str | None, str]], data: dict[str, Any]
     return "".join(out)
 
 
+# JSON escapes C0 controls itself; C1 controls, bidi overrides and line/paragraph
+# separators are escaped too (\u009b...), so `summits ... -o json | cat` can't
+# drive a terminal. The data is unchanged: any JSON reader gets the same string.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _json_escape(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def to_json(records: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+    return _json_escape(json.dumps(list(records), ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_jsonl(records: Sequence[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return "".join(_json_escape(json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
 
 
 def _cell(value: Any) -> str:

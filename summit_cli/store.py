@@ -43,7 +43,7 @@ from summit_cli.model import EVENT_KEYS, Store, store_from_plain
 
 # Big enough for ~15,000 events; small enough that even a hostile file at the
 # limit parses in seconds (round-trip YAML runs at about 0.4 MB/s).
-MAX_STORE_BYTES = 8 * 1024 * 1024
+MAX_STORE_BYTES = 256 * 1024 * 1024
 MAX_INT_DIGITS = 18
 MAX_MESSAGE_CHARS = 300
 MAX_JSON_DEPTH = 64

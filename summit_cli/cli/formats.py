@@ -38,6 +38,10 @@ FORMAT_RECORD_KEYS = (
 )
 
 
+def register(app: typer.Typer) -> None:
+    app.add_typer(formats_app, name="formats")
+
+
 @formats_app.callback()
 def formats(ctx: typer.Context, output_format: OutputOpt = None) -> None:
     """The formats with their number of events, last and next meeting.
