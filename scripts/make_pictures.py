@@ -24,7 +24,7 @@ TZ = "Europe/Zurich"
 
 def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
     """(file name, the command it shows, a builder of the renderable for a width)."""
-    from summit_cli import query, render, store, views
+    from summit_cli import query, render, store, trackviews, views
     from summit_cli.cli.settings import build
     from summit_cli.monthgrid import WEEK_STARTS
 
@@ -54,20 +54,20 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
         (
             "timeline",
             f"{prefix} timeline",
-            lambda w: render.timeline(views.timeline_view(items, current, now, display), w),
+            lambda w: render.timeline(trackviews.timeline_view(items, current, now, display), w),
         ),
         (
             "timeline-by-format",
             f"{prefix} timeline --by format",
             lambda w: render.timeline(
-                views.timeline_view(items, current, now, display, by="format"), w
+                trackviews.timeline_view(items, current, now, display, by="format"), w
             ),
         ),
         (
             "calendar",
             f"{prefix} calendar 2021-12 --months 2",
             lambda w: render.calendar(
-                views.calendar_view(
+                trackviews.calendar_view(
                     items, 2021, 12, 2, now, display, week_start=WEEK_STARTS["monday"]
                 ),
                 w,
@@ -81,7 +81,7 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
         (
             "format",
             f"{prefix} format geneva",
-            lambda w: render.format_detail(views.format_detail(geneva, geneva_items, now), w),
+            lambda w: render.format_detail(trackviews.format_detail(geneva, geneva_items, now), w),
         ),
         (
             "show",

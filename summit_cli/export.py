@@ -12,12 +12,15 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from summit_cli.errors import InvalidInput
 from summit_cli.model import EVENT_KEYS, RECURRENCE_KEYS, Store
 from summit_cli.query import Placed
 from summit_cli.timeline import countdown
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 RECORD_KEYS: tuple[str, ...] = (
     *(k for k in EVENT_KEYS if k not in RECURRENCE_KEYS),

@@ -7,19 +7,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from summit_cli.views import (
-    CalendarView,
-    Card,
-    Cell,
-    Day,
-    FormatDetail,
-    Heading,
-    Line,
-    MonthGrid,
-    NowMarker,
-    TableView,
-    TimelineView,
-)
+from summit_cli.views import Card, Cell, TableView
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from summit_cli.trackviews import CalendarView, Day, FormatDetail, Line, MonthGrid, TimelineView
 
 Segment = tuple[str, "str | None"]  # text and a semantic style name (render.STYLES)
 Styled = list[Segment]  # one output line
@@ -185,6 +177,8 @@ def _trim(segments: Styled) -> Styled:
 
 def timeline_layout(view: TimelineView, size: int | None, *, rule: str = "─") -> list[Styled]:
     """Headings, event lines and the "now" marker, as styled lines."""
+    from summit_cli.trackviews import Heading, Line, NowMarker
+
     event_lines = [e for e in view.entries if isinstance(e, Line)]
     laid = line_blocks(event_lines, size)
     blocks = iter(laid)

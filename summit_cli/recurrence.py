@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any
 
 from summit_cli.model import Event, WallTime, parse_until, rrule_parts
 from summit_cli.timeline import Phase, Span, event_zone, overlaps, phase, span_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Without an end to the window (`list` with no --to), an endless series is
 # expanded up to this long after now; a series with COUNT or UNTIL is expanded

@@ -6,9 +6,12 @@ already-escaped strings (see ``safetext``), with emoji and highlighting off.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from summit_cli.views import CalendarView, Card, Cell, FormatDetail, TableView, TimelineView
+from summit_cli.views import Card, Cell, TableView
+
+if TYPE_CHECKING:
+    from summit_cli.trackviews import CalendarView, FormatDetail, TimelineView
 
 STYLES = {
     "title": "bold",

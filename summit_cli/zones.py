@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta, timezone, tzinfo
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones, reset_tzpath
 
 from summit_cli.errors import InvalidInput
@@ -51,8 +52,16 @@ _MAX_OFFSET = timedelta(hours=18)
 
 
 def use_packaged_tzdata() -> None:
-    """Read zone rules only from the ``tzdata`` package, never the machine's copy."""
-    reset_tzpath(to=())
+    """Read zone rules only from the ``tzdata`` package, never the machine's copy.
+
+    Pointing the search path at the package's folder (rather than emptying it,
+    which makes zoneinfo go through importlib.resources) keeps start-up fast.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("tzdata")
+    folder = Path(spec.origin).parent / "zoneinfo" if spec and spec.origin else None
+    reset_tzpath(to=[str(folder)] if folder is not None and folder.is_dir() else ())
 
 
 def parse_offset(text: str) -> timedelta | None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from summit_cli import plain, query, render, store, views
+from summit_cli import plain, query, render, store, trackviews, views
 from summit_cli.errors import InvalidInput
 from summit_cli.monthgrid import month_weeks, parse_month, weekday_header
 
@@ -176,10 +176,10 @@ def test_wrap_never_exceeds_the_width() -> None:
 
 def test_gaps_skip_cancelled_rounds(hostile: Path) -> None:
     _, items = _load(hostile)
-    gaps = views.gap_days(items)
+    gaps = trackviews.gap_days(items)
     assert gaps == {"r2": 42, "r4": 42}  # r3 was cancelled: r4 counts from r2
-    assert views.gap_text(1) == "+1 day"
-    assert views.gap_text(0) == "same day"
+    assert trackviews.gap_text(1) == "+1 day"
+    assert trackviews.gap_text(0) == "same day"
 
 
 def test_link_only_for_plain_urls() -> None:
@@ -196,7 +196,7 @@ def test_link_only_for_plain_urls() -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_timeline_rendered(hostile: Path, width: int) -> None:
     current, items = _load(hostile)
-    view = views.timeline_view(items, current, NOW, UTC)
+    view = trackviews.timeline_view(items, current, NOW, UTC)
     text = to_text(render.timeline(view, width), width)
     assert_fits(text, width)
     assert_literal(text)
@@ -220,7 +220,7 @@ def test_timeline_rendered(hostile: Path, width: int) -> None:
 
 def test_timeline_wide_uses_the_space(hostile: Path) -> None:
     current, items = _load(hostile)
-    view = views.timeline_view(items, current, NOW, UTC)
+    view = trackviews.timeline_view(items, current, NOW, UTC)
     narrow = to_text(render.timeline(view, 80), 80)
     wide = to_text(render.timeline(view, 120), 120)
     assert len(wide.splitlines()) < len(narrow.splitlines())
@@ -229,7 +229,7 @@ def test_timeline_wide_uses_the_space(hostile: Path) -> None:
 
 def test_timeline_by_format_has_a_marker_per_group(hostile: Path) -> None:
     current, items = _load(hostile)
-    view = views.timeline_view(items, current, NOW, UTC, by="format")
+    view = trackviews.timeline_view(items, current, NOW, UTC, by="format")
     text = plain.timeline(view)
     assert text.count("now: 2022-02-15") == 2  # geneva, and the meetings without format
     assert "Other meetings (no format)" in text
@@ -282,7 +282,7 @@ def test_timeline_cli_table_fits(invoke: Any, monkeypatch: pytest.MonkeyPatch, w
 @pytest.mark.parametrize("width", WIDTHS)
 def test_calendar_rendered(hostile: Path, width: int) -> None:
     _, items = _load(hostile)
-    view = views.calendar_view(items, 2022, 2, 2, NOW, UTC)
+    view = trackviews.calendar_view(items, 2022, 2, 2, NOW, UTC)
     text = to_text(render.calendar(view, width), width)
     assert_fits(text, width)
     lines = text.splitlines()
@@ -300,7 +300,7 @@ def test_calendar_rendered(hostile: Path, width: int) -> None:
 
 def test_calendar_sunday_first_plain(hostile: Path) -> None:
     _, items = _load(hostile)
-    view = views.calendar_view(items, 2022, 2, 1, NOW, UTC, week_start=6)
+    view = trackviews.calendar_view(items, 2022, 2, 1, NOW, UTC, week_start=6)
     text = plain.calendar(view)
     lines = text.splitlines()
     assert lines[0].strip() == "February 2022"
@@ -359,7 +359,7 @@ def test_format_detail_rendered(hostile: Path, width: int) -> None:
     summary = next(
         s for s in query.summarize_formats(current, UTC, NOW) if s.format.key == "geneva"
     )
-    view = views.format_detail(summary, [p for p in items if p.event.format == "geneva"], NOW)
+    view = trackviews.format_detail(summary, [p for p in items if p.event.format == "geneva"], NOW)
     text = to_text(render.format_detail(view, width), width)
     assert_fits(text, width)
     assert_literal(text)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from summit_cli import __version__
-from summit_cli.cli.exits import SummitsGroup
+from summit_cli.cli.exits import report
 from summit_cli.cli.settings import build
 from summit_cli.store import DEFAULT_LOCK_TIMEOUT
 
@@ -118,6 +119,22 @@ def main_options(
         date_order=date_order,
         lock_timeout=lock_timeout,
     )
+
+
+class SummitsGroup(TyperGroup):
+    """The root command group: every domain error becomes a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise
+        except Exception as exc:
+            if type(exc).__module__.startswith(("typer", "click")):
+                raise
+            raise typer.Exit(report(exc)) from None
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(report(exc)) from None
 
 
 def build_app(only: str | None = None) -> typer.Typer:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, timedelta
 from typing import Annotated
 
 import typer
 
-from summit_cli import export, query, store, timeline, views
-from summit_cli.cli import output
-from summit_cli.cli.exits import say
+from summit_cli import export, query, store
+from summit_cli.cli import output, reading
 from summit_cli.cli.options import (
     AllOpt,
     CityOpt,
@@ -29,14 +25,11 @@ from summit_cli.cli.options import (
     ToOpt,
     WithinOpt,
     WithOpt,
-    build_filter,
     complete_field,
     complete_id,
     settings_of,
 )
-from summit_cli.cli.settings import Settings
 from summit_cli.errors import InvalidInput, NotFound
-from summit_cli.query import Filter, Placed
 
 
 def register(app: typer.Typer) -> None:
@@ -69,78 +62,20 @@ def list_events(
 
     Example: summits list --format geneva --from 2022-01-01 --output json
     """
-    settings = settings_of(ctx)
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tags,
-        start=start,
-        end=end,
-        search=search,
-    )
-    current = store.read_store(settings.location())
-    items = query.select(current, spec, settings.display, now=settings.now)
-    if query.truncated_series(current, spec):
-        say("recurring events are shown until one year from now; use --to to see further")
-    if reverse:
-        items.reverse()
-    if limit is not None:
-        items = items[:limit]
-    if not items:
-        say("no events match")
-    output.events(
-        items,
-        settings,
-        choice=output_format,
-        fields=fields_text,
+    reading.run_list(
+        settings_of(ctx),
+        _filters(locals()),
+        limit=limit,
+        reverse=reverse,
+        output_format=output_format,
+        fields_text=fields_text,
         template=template,
-        view=lambda: views.events_table(items, settings.display),
     )
 
 
-def _upcoming(
-    settings: Settings, spec: Filter, within: str | None, include_all: bool
-) -> tuple[list[Placed], Callable[[], str]]:
-    """(upcoming events, a function explaining why there are none) for upcoming and next.
-
-    Recurring events are expanded from now on: the window starts at now (an
-    occurrence still under way overlaps it) and ends at --to or --within.
-    """
-    horizon = timeline.parse_duration(within) if within else None
-    current = store.read_store(settings.location())
-    lo = max(spec.start, settings.now) if spec.start is not None else settings.now
-    hi = spec.end
-    if horizon is not None:
-        # Exclusive bound just past now + within: an event starting right then counts.
-        limit = (settings.now.astimezone(UTC) + horizon + timedelta(microseconds=1)).astimezone(
-            settings.display
-        )
-        hi = min(hi, limit) if hi is not None else limit
-    ahead = replace(spec, start=lo, end=hi)
-    selected = query.select(current, ahead, settings.display, now=settings.now)
-    items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
-
-    def why() -> str:
-        return _nothing_ahead(query.select(current, spec, settings.display), settings)
-
-    return items, why
-
-
-def _nothing_ahead(selected: list[Placed], settings: Settings) -> str:
-    latest = query.latest_past(selected, settings.now)
-    if latest is None:
-        return "no upcoming events match"
-    day = f"{latest.span.first_day():%Y-%m-%d}"
-    return (
-        f"no upcoming events match; the latest past one is {latest.event.id} ({day}): "
-        f"see it with 'summits show {latest.event.id}' or look from then with "
-        f"'summits --now {day} upcoming'"
-    )
+def _filters(params: dict[str, object]) -> dict[str, object]:
+    """The filter options among a command's parameters (for reading.build_filter)."""
+    return {key: params.get(key) for key in reading.FILTER_KEYS}
 
 
 def upcoming(
@@ -169,32 +104,15 @@ def upcoming(
 
     Example: summits --now 2021-12-31 upcoming --format geneva
     """
-    settings = settings_of(ctx)
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tags,
-        start=start,
-        end=end,
-        search=search,
-    )
-    items, why = _upcoming(settings, spec, within, include_all)
-    if limit is not None:
-        items = items[:limit]
-    if not items:
-        say(why())
-    output.events(
-        items,
-        settings,
-        choice=output_format,
-        fields=fields_text,
+    reading.run_upcoming(
+        settings_of(ctx),
+        _filters(locals()),
+        within=within,
+        include_all=include_all,
+        limit=limit,
+        output_format=output_format,
+        fields_text=fields_text,
         template=template,
-        view=lambda: views.events_table(items, settings.display, settings.now),
     )
 
 
@@ -229,36 +147,15 @@ def next_event(
 
     Example: summits next --format geneva --field starts_in_seconds
     """
-    settings = settings_of(ctx)
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tags,
-        start=None,
-        end=None,
-        search=search,
-    )
-    if field is not None:
-        export.check_fields([field], export.RECORD_KEYS)
-    items, why = _upcoming(settings, spec, within, include_all)
-    if not items:
-        raise NotFound(why())
-    first = items[:1]
-    if field is not None:
-        output.write(export.human(export.record(first[0], settings.now)[field]) + "\n")
-        return
-    output.events(
-        first,
-        settings,
-        choice=output_format,
-        fields=fields_text,
+    reading.run_next(
+        settings_of(ctx),
+        _filters(locals()),
+        within=within,
+        include_all=include_all,
+        field=field,
+        output_format=output_format,
+        fields_text=fields_text,
         template=template,
-        view=lambda: views.events_table(first, settings.display, settings.now),
     )
 
 
@@ -280,6 +177,8 @@ def show(
 
     Example: summits show 2022-01-12-brussels-nrc
     """
+    from summit_cli import views
+
     settings = settings_of(ctx)
     current = store.read_store(settings.location())
     placed = {p.event.id: p for p in query.place(current.events, settings.display)}

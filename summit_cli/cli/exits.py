@@ -19,10 +19,6 @@ from __future__ import annotations
 import os
 import sys
 from enum import IntEnum
-from typing import Any
-
-import typer
-from typer.core import TyperGroup
 
 from summit_cli import errors
 
@@ -74,31 +70,27 @@ def say(text: str, *, kind: str = "") -> None:
     sys.stderr.flush()
 
 
-class SummitsGroup(TyperGroup):
-    """The root command group: funnels every domain error to stderr + an exit code."""
+def report(exc: BaseException) -> int:
+    """Tell the user what went wrong (stderr) and return the exit code for it.
 
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except errors.SummitsError as exc:
-            lines = error_lines(exc)
-            say(lines[0], kind="error")
-            for line in lines[1:]:
-                sys.stderr.write(line + "\n")
-            raise typer.Exit(int(exit_code_for(exc))) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("\n")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (typer.Exit, typer.Abort, BrokenPipeError):
-            raise
-        except Exception as exc:
-            if type(exc).__module__.startswith(("typer", "click")):
-                raise
-            if os.environ.get("SUMMITS_DEBUG"):
-                raise
-            say(
-                f"internal error: {type(exc).__name__}: {exc} (this is a bug; run with "
-                "SUMMITS_DEBUG=1 for a traceback and report it)",
-                kind="error",
-            )
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+    The single funnel from exceptions to messages and codes, shared by the Typer
+    app (SummitsGroup) and the fast path. Bugs (anything that is not a domain
+    error) are re-raised when SUMMITS_DEBUG is set, for a traceback.
+    """
+    if isinstance(exc, errors.SummitsError):
+        lines = error_lines(exc)
+        say(lines[0], kind="error")
+        for line in lines[1:]:
+            sys.stderr.write(line + "\n")
+        return int(exit_code_for(exc))
+    if isinstance(exc, KeyboardInterrupt):
+        sys.stderr.write("\n")
+        return int(ExitCode.INTERRUPTED)
+    if os.environ.get("SUMMITS_DEBUG"):
+        raise exc
+    say(
+        f"internal error: {type(exc).__name__}: {exc} (this is a bug; run with "
+        "SUMMITS_DEBUG=1 for a traceback and report it)",
+        kind="error",
+    )
+    return int(ExitCode.INTERNAL)

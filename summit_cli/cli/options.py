@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from summit_cli import timeline
+from summit_cli.cli import reading
 from summit_cli.cli.output import Output
 from summit_cli.cli.settings import Settings
 from summit_cli.model import KINDS, STATUSES
-from summit_cli.query import Filter
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -134,50 +133,8 @@ SearchOpt = Annotated[
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N events.")]
 
 
-def _check_choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> None:
-    from summit_cli.errors import InvalidInput
-
-    for value in values or ():
-        if value not in allowed:
-            raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
-
-
-def build_filter(
-    settings: Settings,
-    *,
-    formats: list[str] | None,
-    kinds: list[str] | None,
-    statuses: list[str] | None,
-    city: str | None,
-    country: str | None,
-    participant: str | None,
-    tags: list[str] | None,
-    start: str | None,
-    end: str | None,
-    search: str | None,
-) -> Filter:
-    """Filter options -> a query Filter (dates read in the display zone)."""
-    _check_choices(kinds, KINDS, "--kind")
-    _check_choices(statuses, STATUSES, "--status")
-    lo = hi = None
-    if start:
-        typed = timeline.parse_typed(start, settings.now, settings.date_order)
-        lo = timeline.resolve_typed(typed, settings.display)
-    if end:
-        typed = timeline.parse_typed(end, settings.now, settings.date_order)
-        hi = timeline.resolve_typed(typed, settings.display, end_of_day=True)
-    return Filter(
-        formats=tuple(formats or ()),
-        kinds=tuple(kinds or ()),
-        statuses=tuple(statuses or ()),
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tuple(tags or ()),
-        search=search,
-        start=lo,
-        end=hi,
-    )
+# Typer-free, shared with the fast path.
+build_filter = reading.build_filter
 
 
 def complete_field(incomplete: str) -> list[str]:

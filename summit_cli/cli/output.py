@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Any
 
 from summit_cli import export
-from summit_cli.cli.settings import Settings
-from summit_cli.query import Placed
-from summit_cli.views import Card, Cell, Column, TableView
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from summit_cli.cli.settings import Settings
+    from summit_cli.query import Placed
+    from summit_cli.views import Card, TableView
 
 
 class Output(StrEnum):
@@ -92,6 +96,8 @@ def is_machine(output: Output) -> bool:
 
 def fields_table(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> TableView:
     """A table of exactly the chosen fields (for --fields with table/plain output)."""
+    from summit_cli.views import Cell, Column, TableView
+
     numeric = {"round", "starts_in_seconds"}
     columns = [
         Column(
@@ -142,6 +148,8 @@ def events(
         rows = [export.record(i, settings.now) for i in items]
         table(fields_table(rows, keys), settings, chosen)
         return
+    from summit_cli.views import TableView
+
     shown = view()
     if isinstance(shown, TableView):
         table(shown, settings, chosen)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summit_cli import export, query, store, views
+from summit_cli import export, query, store, trackviews
 from summit_cli.cli import output
 from summit_cli.cli.exits import say
 from summit_cli.cli.options import (
@@ -105,7 +105,7 @@ def timeline(
     if not items:
         say("no events match")
     if output.is_machine(chosen):
-        gaps = views.gap_days(items)
+        gaps = trackviews.gap_days(items)
         rows = []
         for item in items:
             data = export.record(item, settings.now)
@@ -117,7 +117,7 @@ def timeline(
         return
     if not items:
         return
-    view = views.timeline_view(items, current, settings.now, settings.display, by=by.value)
+    view = trackviews.timeline_view(items, current, settings.now, settings.display, by=by.value)
     if chosen is output.Output.TABLE:
         from summit_cli import render
 
@@ -178,7 +178,7 @@ def calendar(
     year, number = parse_month(month, today) if month else (today.year, today.month)
     current = store.read_store(settings.location())
     items = query.select(current, spec, settings.display, now=settings.now)
-    view = views.calendar_view(
+    view = trackviews.calendar_view(
         items,
         year,
         number,
@@ -254,7 +254,7 @@ def format_history(
     summary = next(s for s in summaries if s.format.key == key)
     items = [p for p in query.place(current.events, settings.display) if p.event.format == key]
     chosen = output.resolve(output_format, settings)
-    gaps = views.gap_days(items)
+    gaps = trackviews.gap_days(items)
     history = []
     for item in items:
         data = export.record(item, settings.now)
@@ -269,7 +269,7 @@ def format_history(
         keys = (*export.RECORD_KEYS, "gap_days")
         output.records(history, keys, chosen)
         return
-    view = views.format_detail(summary, items, settings.now)
+    view = trackviews.format_detail(summary, items, settings.now)
     if chosen is output.Output.TABLE:
         from summit_cli import render
 
