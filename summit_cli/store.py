@@ -648,7 +648,8 @@ def read_store(location: Location) -> Store:
     if cached is not None:
         return cached
     text, _ = _decode(data, str(path))
-    _, store = parse_store(text, "yaml", str(path))
+    fast = _fast_yaml(text)
+    store = fast.store if fast is not None else parse_store(text, "yaml", str(path))[1]
     _write_cache(location.cache_dir, real, digest, store)
     return store
 
@@ -734,6 +735,179 @@ def _merge(
                 del mapping[key]
         else:
             _set_key(loaded, mapping, key, after, order)
+
+
+# ------------------------------------------------------- fast YAML paths
+#
+# Round-trip YAML (ruamel, pure Python) parses about 0.4 MB/s: seconds for a
+# few thousand events. Reads therefore parse with the C event parser
+# (yamlio.load_fast) and writes splice the text of the events that changed
+# into the file, leaving every other byte alone; the spliced text is parsed
+# back and must give exactly the new store, or the write falls back to the
+# full round trip. Anything unusual takes the slow path, never a shortcut.
+
+
+@dataclass
+class _FastYAML:
+    store: Store
+    outline: Any  # yamlio.Outline
+
+
+def _fast_yaml(text: str) -> _FastYAML | None:
+    """The store of a YAML text, by the fast loader; None when it must take the slow path."""
+    from summit_cli import yamlio
+
+    if _SURROGATE.search(text) or "\x00" in text:
+        return None
+    try:
+        tree, outline = yamlio.load_fast(text)
+    except Exception:  # refused or unparseable: the slow path gives the real error
+        return None
+    if tree is None:
+        tree = {}
+    store, problems = store_from_plain(tree)
+    if problems or validate_store(store):
+        return None
+    return _FastYAML(store, outline)
+
+
+_DASH = re.compile(r"( *)- ")
+
+
+def _is_filler(line: str, indent: int) -> bool:
+    """Blank, or a comment no deeper than the sequence's dashes (it precedes an item)."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    return stripped.startswith("#") and len(line) - len(line.lstrip(" ")) <= indent
+
+
+def _dump_item(mapping: Any, indent: int) -> list[str]:
+    """One sequence item as text lines, its dash at column *indent*."""
+    from summit_cli import yamlio
+
+    dumped = yamlio.dump([mapping]).splitlines(keepends=True)
+    first = dumped[0]
+    shift = indent - (len(first) - len(first.lstrip(" ")))
+    if shift >= 0:
+        return [(" " * shift + line) if line.strip() else line for line in dumped]
+    return [line[-shift:] if line[:-shift].strip() == "" else line for line in dumped]
+
+
+def _splice(text: str, fast: _FastYAML, new: Store) -> str | None:
+    """The text with only the changed, added and removed events rewritten; None if unsure."""
+    from summit_cli import yamlio
+
+    old = fast.store
+    outline = fast.outline
+    if outline is None or old.formats != new.formats or not outline.items:
+        return None
+    lines = text.splitlines(keepends=True)
+    starts = outline.items
+    dash = _DASH.match(lines[starts[0]])
+    if dash is None:
+        return None
+    indent = len(dash.group(1))
+    if any(not lines[k].startswith(" " * indent + "- ") for k in starts):
+        return None
+    # Where the events section ends: the next line at column 0 that is content.
+    end = len(lines)
+    for number in range(starts[-1] + 1, len(lines)):
+        line = lines[number]
+        if line.strip() and not line.startswith((" ", "#", "\t")):
+            end = number
+            break
+    blocks: list[tuple[int, int]] = []
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else end
+        while stop > start + 1 and _is_filler(lines[stop - 1], indent):
+            stop -= 1
+        blocks.append((start, stop))
+    new_by_id = {e.id: e for e in new.events}
+    old_ids = [e.id for e in old.events]
+    replacement: dict[int, list[str]] = {}
+    for k, event in enumerate(old.events):
+        start, stop = blocks[k]
+        if event.id not in new_by_id:
+            first = start
+            while (
+                first > 0
+                and lines[first - 1].strip().startswith("#")
+                and (len(lines[first - 1]) - len(lines[first - 1].lstrip(" ")) == indent)
+            ):
+                first -= 1  # the comment lines right above the removed event go with it
+            replacement[k] = []
+            blocks[k] = (first, stop)
+        elif new_by_id[event.id] != event:
+            # Parsed where it stands (not dedented), so end-of-line comments keep their column.
+            block = "".join(lines[start:stop])
+            try:
+                parsed = yamlio.load(block)
+            except Exception:
+                return None
+            if not isinstance(parsed, list) or len(parsed) != 1:
+                return None
+            loaded = Loaded(Path(), "yaml", parsed, old, Stamp(exists=False))
+            stored_before = event.to_stored()
+            if "id" not in parsed[0]:
+                stored_before.pop("id", None)
+            _merge(loaded, parsed[0], stored_before, new_by_id[event.id].to_stored(), EVENT_KEYS)
+            replacement[k] = _dump_item(parsed[0], indent)
+    added = [e for e in new.events if e.id not in set(old_ids)]
+    out: list[str] = []
+    cursor = 0
+    for k, (start, stop) in enumerate(blocks):
+        if k in replacement:
+            out += lines[cursor:start]
+            out += replacement[k]
+            cursor = stop
+    insert_at = blocks[-1][1] if blocks else end
+    insert_at = max(insert_at, cursor)
+    out += lines[cursor:insert_at]
+    if out and not out[-1].endswith("\n"):
+        out[-1] += "\n"
+    # Keep the file's habit: a blank line between events if it has one.
+    spaced = len(starts) > 1 and not lines[starts[1] - 1].strip()
+    for event in added:
+        if spaced:
+            out.append("\n")
+        out += _dump_item(yamlio.to_node(event.to_stored()), indent)
+    out += lines[insert_at:]
+    return "".join(out)
+
+
+def _splice_write(location: Location, real: Path, change: Callable[[Store], Store]) -> Saved | None:
+    """A YAML write by splicing (see above), under the caller's lock; None: use the slow path.
+
+    *change* runs on the store as the fast loader read it; if the slow path
+    follows, it runs again on the store the round-trip loader reads (the same
+    data), so callers' change functions must be pure.
+    """
+    if syntax_of(real) != "yaml":
+        return None
+    data, stamp = _read_with_stamp(real)
+    text, bom = _decode(data, str(real))
+    fast = _fast_yaml(text)
+    if fast is None or fast.outline is None:
+        return None
+    new = change(fast.store)
+    _recheck(new, str(real))
+    if new == fast.store:
+        return Saved(real, fast.store, new)  # nothing to write
+    spliced = _splice(text, fast, new)
+    if spliced is None:
+        return None
+    check = _fast_yaml(spliced)
+    if check is None or check.store != new:
+        return None  # the splice did not give exactly the new store: do it the slow way
+    try:
+        out = spliced.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    out = (b"\xef\xbb\xbf" + out) if bom else out
+    durable, backup = _write_atomically(real, out, stamp)
+    _cache_after_write(location, real, "yaml", out, new)
+    return Saved(real, fast.store, new, durable=durable, backup=backup)
 
 
 def apply_changes(loaded: Loaded, new: Store) -> None:
@@ -1160,6 +1334,9 @@ def update(
             )
             copied = True
         elif os.path.lexists(real):
+            spliced = _splice_write(location, real, change)
+            if spliced is not None:
+                return spliced
             loaded = load(real)
         else:
             loaded = _empty(real)

@@ -396,7 +396,8 @@ def test_adding_an_event_keeps_every_comment_and_line(tmp_path: Path) -> None:
     after = path.read_text(encoding="utf-8")
     assert after[: len(COMMENTED)] == COMMENTED
     appended = after[len(COMMENTED) :]
-    assert appended.startswith('  - id: "2022-02-01-geneva-talks"\n')  # date-like: quoted
+    # The file puts a blank line between events, so the new one gets one too.
+    assert appended.startswith('\n  - id: "2022-02-01-geneva-talks"\n')  # date-like: quoted
     # Values another YAML reader would mistake for something else are quoted.
     assert '    title: "yes"\n' in appended
     assert '    country: "NO"\n' in appended
@@ -413,7 +414,7 @@ def test_adding_to_the_bundled_store_keeps_it_byte_identical(store_path: Path) -
     store.update(store.Location(store_path), adding(new_event(format="geneva")))
     after = store_path.read_text(encoding="utf-8")
     assert after.startswith(before)
-    assert after[len(before) :].startswith('  - id: "2022-02-01-geneva-talks"\n')
+    assert after[len(before) :].startswith('\n  - id: "2022-02-01-geneva-talks"\n')
     comments = [line for line in before.splitlines() if "#" in line]
     assert comments
     assert all(line in after.splitlines() for line in comments)
@@ -424,7 +425,9 @@ def test_a_trailing_comment_stays_in_place(tmp_path: Path) -> None:
     path = write(tmp_path / "s.yaml", text)
     store.update(store.Location(path), adding(new_event()))
     after = path.read_text(encoding="utf-8")
-    assert after.startswith(text)
+    # The new event goes after the last one; a comment closing the file stays last.
+    assert after.startswith(MINIMAL)
+    assert after.endswith("\n# trailing comment\n")
     assert [e.id for e in store.load(path).store.events] == ["a-1", "2022-02-01-geneva-talks"]
 
 
