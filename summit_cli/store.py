@@ -562,12 +562,12 @@ def check(path: Path) -> Checked:
 # store's real path and trusted only when the store's bytes hash to the same
 # digest and the cache was written by this very version of summits.
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: marshal of tuples (1 was JSON)
 
 
 def _cache_file(cache_dir: Path, real: Path) -> Path:
     key = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return cache_dir / f"{key}.json"
+    return cache_dir / f"{key}.bin"
 
 
 def _cache_tag() -> str:
@@ -576,71 +576,127 @@ def _cache_tag() -> str:
     return f"{CACHE_FORMAT}:{__version__}"
 
 
-def _store_to_plain(store: Store) -> dict[str, Any]:
-    return {
-        "formats": {k: f.to_stored() for k, f in store.formats.items()},
-        "events": [e.to_plain() for e in store.events],
-    }
+# The cache holds plain tuples (marshal: fast, and it can only ever build
+# strings, numbers, None and tuples: loading it runs no code). Events are
+# rebuilt positionally, in the order of Event's fields.
 
 
-def _store_from_cache(plain: dict[str, Any]) -> Store:
-    """Rebuild a Store from our own cache (already validated when it was written)."""
-    from summit_cli.model import Change, Event, Format, Status, parse_wall_time
+def _wall_out(wall: Any) -> Any:
+    if wall is None:
+        return None
+    clock = wall.time
+    seconds = None if clock is None else clock.hour * 3600 + clock.minute * 60 + clock.second
+    offset = None if wall.offset is None else int(wall.offset.total_seconds())
+    return (wall.date.toordinal(), seconds, offset)
 
-    formats = {
-        key: Format(key, raw["name"], raw.get("description"), raw.get("timezone"))
-        for key, raw in plain["formats"].items()
-    }
+
+def _wall_in(raw: Any) -> Any:
+    from datetime import date, time, timedelta
+
+    from summit_cli.model import WallTime
+
+    if raw is None:
+        return None
+    ordinal, seconds, offset = raw
+    clock = None if seconds is None else time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+    return WallTime(
+        date.fromordinal(ordinal), clock, None if offset is None else timedelta(seconds=offset)
+    )
+
+
+def _event_fields() -> tuple[str, ...]:
+    from dataclasses import fields
+
+    from summit_cli.model import Event
+
+    return tuple(f.name for f in fields(Event))
+
+
+def _store_to_tuples(store: Store) -> tuple[Any, ...]:
+    names = _event_fields()
+    formats = tuple((f.key, f.name, f.description, f.timezone) for f in store.formats.values())
     events = []
-    for raw in plain["events"]:
-        fields = dict(raw)
-        fields["start"] = parse_wall_time(raw["start"])
-        fields["end"] = parse_wall_time(raw["end"]) if raw["end"] else None
-        fields["status"] = Status(raw["status"])
-        for key in ("participants", "sources", "tags"):
-            fields[key] = tuple(raw[key])
-        fields["history"] = tuple(Change(**change) for change in raw["history"])
-        events.append(Event(**fields))
-    return Store(formats=formats, events=tuple(events))
+    for event in store.events:
+        row = []
+        for name in names:
+            value = getattr(event, name)
+            if name in {"start", "end"}:
+                value = _wall_out(value)
+            elif name == "status":
+                value = value.value
+            elif name == "history":
+                value = tuple(
+                    (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason)
+                    for c in value
+                )
+            elif name == "exdates":
+                value = tuple(_wall_out(w) for w in value)
+            row.append(value)
+        events.append(tuple(row))
+    return (names, formats, tuple(events))
+
+
+def _store_from_tuples(data: tuple[Any, ...]) -> Store:
+    """Rebuild a Store from our own cache (already validated when it was written)."""
+    from summit_cli.model import Change, Event, Format, Status
+
+    names, formats, rows = data
+    if tuple(names) != _event_fields():
+        raise ValueError("the cache was written for other event fields")
+    convert: dict[str, Callable[[Any], Any]] = {
+        "start": _wall_in,
+        "end": _wall_in,
+        "status": Status,
+        "history": lambda raw: tuple(Change(*c) for c in raw),
+        "exdates": lambda raw: tuple(_wall_in(w) for w in raw),
+    }
+    plan = [(i, convert[name]) for i, name in enumerate(names) if name in convert]
+    events = []
+    for row in rows:
+        values = list(row)
+        for index, fn in plan:
+            values[index] = fn(values[index])
+        events.append(Event(*values))
+    return Store(formats={f[0]: Format(*f) for f in formats}, events=tuple(events))
 
 
 def _read_cache(cache_dir: Path, real: Path, digest: str) -> Store | None:
+    import marshal
+
     try:
-        raw = json.loads(_cache_file(cache_dir, real).read_bytes())
-        if raw.get("tag") != _cache_tag() or raw.get("digest") != digest:
+        tag, cached_digest, data = marshal.loads(_cache_file(cache_dir, real).read_bytes())
+        if tag != _cache_tag() or cached_digest != digest:
             return None
-        return _store_from_cache(raw["store"])
+        return _store_from_tuples(data)
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return None
 
 
 def _write_cache(cache_dir: Path, real: Path, digest: str, store: Store) -> None:
     """Best effort: a cache that cannot be written is not an error."""
+    import marshal
+    import tempfile
+
+    temp_name = ""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        target = _cache_file(cache_dir, real)
-        payload = {
-            "tag": _cache_tag(),
-            "source": str(real),
-            "digest": digest,
-            "store": _store_to_plain(store),
-        }
-        import tempfile
-
+        payload = marshal.dumps((_cache_tag(), digest, _store_to_tuples(store)), 4)
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=cache_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-        Path(temp_name).replace(target)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        Path(temp_name).replace(_cache_file(cache_dir, real))
     except (OSError, TypeError, ValueError, UnicodeError):
-        with contextlib.suppress(OSError, UnboundLocalError):
-            Path(temp_name).unlink()
+        if temp_name:
+            with contextlib.suppress(OSError):
+                Path(temp_name).unlink()
 
 
 def read_store(location: Location) -> Store:
-    """The validated store, for commands that only read (uses the parse cache for YAML)."""
+    """The validated store, for commands that only read (through the parse cache)."""
     path = location.path
-    if location.cache_dir is None or syntax_of(path) != "yaml":
+    if location.cache_dir is None:
         return load(path).store
+    syntax = syntax_of(path)
     data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     real = Path(os.path.realpath(path))
@@ -648,8 +704,8 @@ def read_store(location: Location) -> Store:
     if cached is not None:
         return cached
     text, _ = _decode(data, str(path))
-    fast = _fast_yaml(text)
-    store = fast.store if fast is not None else parse_store(text, "yaml", str(path))[1]
+    fast = _fast_yaml(text) if syntax == "yaml" else None
+    store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
     _write_cache(location.cache_dir, real, digest, store)
     return store
 
@@ -1357,7 +1413,7 @@ def update(
 def _cache_after_write(
     location: Location, real: Path, syntax: Syntax, data: bytes, new: Store
 ) -> None:
-    if location.cache_dir is not None and syntax == "yaml":
+    if location.cache_dir is not None:
         _write_cache(location.cache_dir, real, hashlib.sha256(data).hexdigest(), new)
 
 

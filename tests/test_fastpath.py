@@ -53,7 +53,9 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
 
 @pytest.fixture
 def env(store_path: Path) -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "SUMMITS_NO_FASTPATH"}
+    # A fixed "now" for lines without --now: countdown seconds must not tick between runs.
+    clean = {k: v for k, v in os.environ.items() if k != "SUMMITS_NO_FASTPATH"}
+    return {**clean, "SUMMITS_NOW": "2022-01-05T12:00"}
 
 
 @pytest.mark.parametrize("args", CORPUS, ids=[" ".join(a) for a in CORPUS])
