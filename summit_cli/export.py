@@ -117,6 +117,8 @@ def parse_fields(text: str, valid: Sequence[str]) -> list[str]:
 
 def select(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
     """The records with only *keys*, in that order."""
+    if tuple(keys) == RECORD_KEYS:
+        return list(records)  # already exactly that
     return [{k: r.get(k) for k in keys} for r in records]
 
 
@@ -185,7 +187,14 @@ def _json_escape(text: str) -> str:
 
 
 def to_json(records: Sequence[dict[str, Any]]) -> str:
-    return _json_escape(json.dumps(list(records), ensure_ascii=False, indent=2)) + "\n"
+    """One JSON array, one record per line (compact records: fast for 100,000 of them).
+
+    Pipe it through ``jq .`` for an indented view.
+    """
+    if not records:
+        return "[]\n"
+    lines = ",\n".join(_json_escape(json.dumps(r, ensure_ascii=False)) for r in records)
+    return "[\n" + lines + "\n]\n"
 
 
 def to_jsonl(records: Sequence[dict[str, Any]]) -> str:

@@ -590,18 +590,36 @@ def _wall_out(wall: Any) -> Any:
     return (wall.date.toordinal(), seconds, offset)
 
 
-def _wall_in(raw: Any) -> Any:
+def _wall_in_factory() -> Callable[[Any], Any]:
+    """A converter from cached tuples to WallTime, sharing equal values (they are frozen).
+
+    A big store repeats dates and times a lot: sharing makes loading it faster
+    and smaller.
+    """
     from datetime import date, time, timedelta
 
     from summit_cli.model import WallTime
 
-    if raw is None:
-        return None
-    ordinal, seconds, offset = raw
-    clock = None if seconds is None else time(seconds // 3600, seconds // 60 % 60, seconds % 60)
-    return WallTime(
-        date.fromordinal(ordinal), clock, None if offset is None else timedelta(seconds=offset)
-    )
+    seen: dict[Any, Any] = {}
+
+    def wall_in(raw: Any) -> Any:
+        if raw is None:
+            return None
+        wall = seen.get(raw)
+        if wall is None:
+            ordinal, seconds, offset = raw
+            clock = (
+                None if seconds is None else time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+            )
+            wall = WallTime(
+                date.fromordinal(ordinal),
+                clock,
+                None if offset is None else timedelta(seconds=offset),
+            )
+            seen[raw] = wall
+        return wall
+
+    return wall_in
 
 
 def _event_fields() -> tuple[str, ...]:
@@ -636,22 +654,30 @@ def _store_to_tuples(store: Store) -> tuple[Any, ...]:
     return (names, formats, tuple(events))
 
 
-def _store_from_tuples(data: tuple[Any, ...]) -> Store:
-    """Rebuild a Store from our own cache (already validated when it was written)."""
+def _store_from_tuples(data: tuple[Any, ...], formats_only: frozenset[str] = frozenset()) -> Store:
+    """Rebuild a Store from our own cache (already validated when it was written).
+
+    With *formats_only*, only the events of those formats are built (see read_store).
+    """
     from summit_cli.model import Change, Event, Format, Status
 
     names, formats, rows = data
     if tuple(names) != _event_fields():
         raise ValueError("the cache was written for other event fields")
+    wall_in = _wall_in_factory()
+    statuses = {status.value: status for status in Status}
     convert: dict[str, Callable[[Any], Any]] = {
-        "start": _wall_in,
-        "end": _wall_in,
-        "status": Status,
-        "history": lambda raw: tuple(Change(*c) for c in raw),
-        "exdates": lambda raw: tuple(_wall_in(w) for w in raw),
+        "start": wall_in,
+        "end": wall_in,
+        "status": statuses.__getitem__,
+        "history": lambda raw: tuple(Change(*c) for c in raw) if raw else (),
+        "exdates": lambda raw: tuple(wall_in(w) for w in raw) if raw else (),
     }
     plan = [(i, convert[name]) for i, name in enumerate(names) if name in convert]
     events = []
+    if formats_only:
+        at = list(names).index("format")
+        rows = [row for row in rows if row[at] in formats_only]
     for row in rows:
         values = list(row)
         for index, fn in plan:
@@ -660,14 +686,16 @@ def _store_from_tuples(data: tuple[Any, ...]) -> Store:
     return Store(formats={f[0]: Format(*f) for f in formats}, events=tuple(events))
 
 
-def _read_cache(cache_dir: Path, real: Path, digest: str) -> Store | None:
+def _read_cache(
+    cache_dir: Path, real: Path, digest: str, formats_only: frozenset[str] = frozenset()
+) -> Store | None:
     import marshal
 
     try:
         tag, cached_digest, data = marshal.loads(_cache_file(cache_dir, real).read_bytes())
         if tag != _cache_tag() or cached_digest != digest:
             return None
-        return _store_from_tuples(data)
+        return _store_from_tuples(data, formats_only)
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return None
 
@@ -691,23 +719,33 @@ def _write_cache(cache_dir: Path, real: Path, digest: str, store: Store) -> None
                 Path(temp_name).unlink()
 
 
-def read_store(location: Location) -> Store:
-    """The validated store, for commands that only read (through the parse cache)."""
+def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()) -> Store:
+    """The validated store, for commands that only read (through the parse cache).
+
+    *formats_only* leaves out the events of every other format (all formats stay
+    defined): a command filtering by format then never builds the others, which
+    keeps a 100,000-event store fast.
+    """
     path = location.path
     if location.cache_dir is None:
-        return load(path).store
+        return _only(load(path).store, formats_only)
     syntax = syntax_of(path)
-    data = _read_bytes(path)
-    digest = hashlib.sha256(data).hexdigest()
+    data, stamp = _read_with_stamp(path)
     real = Path(os.path.realpath(path))
-    cached = _read_cache(location.cache_dir, real, digest)
+    cached = _read_cache(location.cache_dir, real, stamp.digest, formats_only)
     if cached is not None:
         return cached
     text, _ = _decode(data, str(path))
     fast = _fast_yaml(text) if syntax == "yaml" else None
     store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
-    _write_cache(location.cache_dir, real, digest, store)
-    return store
+    _write_cache(location.cache_dir, real, stamp.digest, store)
+    return _only(store, formats_only)
+
+
+def _only(store: Store, formats: frozenset[str]) -> Store:
+    if not formats:
+        return store
+    return store.with_events([e for e in store.events if e.format in formats])
 
 
 def _empty(path: Path) -> Loaded:

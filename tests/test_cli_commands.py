@@ -829,10 +829,14 @@ def test_version(invoke: Any) -> None:
 
 
 def _walk(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command path under *group* (Typer vendors Click: duck-type the groups)."""
+    """Every command path under *group* (Typer vendors Click: duck-type the groups).
+
+    Through Click's list_commands/get_command: the root group loads commands lazily.
+    """
     found = [path]
-    for name, command in (getattr(group, "commands", None) or {}).items():
-        found += _walk(command, (*path, name))
+    if hasattr(group, "list_commands"):
+        for name in group.list_commands(None):
+            found += _walk(group.get_command(None, name), (*path, name))
     return found
 
 
@@ -843,7 +847,7 @@ COMMAND_PATHS = _walk(ROOT_COMMAND)
 def _command_at(path: tuple[str, ...]) -> Any:
     command: Any = ROOT_COMMAND
     for name in path:
-        command = command.commands[name]
+        command = command.get_command(None, name)
     return command
 
 

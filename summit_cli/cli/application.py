@@ -1,9 +1,8 @@
-"""The Typer app: global options, command registration, and the entry point.
+"""The Typer app: global options, lazily loaded commands, and the entry point.
 
 Start-up time is a feature: converting every command's signature into Click
-parameters costs more than running most commands, so ``main`` registers only
-the module of the command being run (all of them for help, completion and
-anything it cannot tell). ``app`` (for tests and ``typer.testing``) has them all.
+parameters costs more than running most commands, so the root group loads a
+command's module only when that command is needed (see SummitsGroup).
 """
 
 from __future__ import annotations
@@ -20,31 +19,83 @@ from summit_cli.cli.exits import report
 from summit_cli.cli.settings import build
 from summit_cli.store import DEFAULT_LOCK_TIMEOUT
 
-# Command name -> the module under summit_cli.cli that registers it, in help order.
-COMMANDS: dict[str, str] = {
-    "list": "events",
-    "upcoming": "events",
-    "next": "events",
-    "show": "events",
-    "fields": "events",
-    "add": "add",
-    "edit": "edit",
-    "postpone": "edit",
-    "cancel": "edit",
-    "remove": "edit",
-    "formats": "formats",
-    "timeline": "views_cmd",
-    "calendar": "views_cmd",
-    "format": "views_cmd",
-    "countdown": "countdown",
-    "export": "interop",
-    "import": "interop",
-    "schema": "interop",
-    "validate": "maintenance",
-    "undo": "maintenance",
+# Command name -> (the module under summit_cli.cli that registers it, its short help),
+# in help order. The short help is the first paragraph of the command's docstring
+# (tests/test_lazy_commands.py keeps them equal); listing commands in --help then
+# needs no command module at all.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("events", "List every event, oldest first (by the real instant, across zones)."),
+    "upcoming": ("events", 'Events not yet over at "now", soonest first, with a countdown.'),
+    "next": (
+        "events",
+        "The single next event (not over, not cancelled): for prompts and status bars.",
+    ),
+    "show": (
+        "events",
+        "Every field of one or more events: times at the venue and in your zone, countdown, "
+        "sources.",
+    ),
+    "fields": (
+        "events",
+        "The fields of an event record: for --fields, --template, --field and machine output.",
+    ),
+    "add": (
+        "add",
+        "Add an event: validates it, writes the store safely, prints the new id on stdout.",
+    ),
+    "edit": (
+        "edit",
+        "Change fields of an event; the result is validated before anything is written.",
+    ),
+    "postpone": (
+        "edit",
+        "Mark an event postponed (optionally to a new date), keeping its history.",
+    ),
+    "cancel": (
+        "edit",
+        "Mark an event cancelled, keeping its history (it stays in the store and in list).",
+    ),
+    "remove": (
+        "edit",
+        "Remove events for good (asks first on a terminal; needs --yes in scripts).",
+    ),
+    "formats": ("formats", "Negotiation formats (tracks): list them, define new ones."),
+    "timeline": (
+        "views_cmd",
+        'The events on a time line: grouped by month or format, a "now" marker between past '
+        "and future, and the gap since each format's previous meeting.",
+    ),
+    "calendar": (
+        "views_cmd",
+        "Month grids with the days of events marked, and a legend listing those events.",
+    ),
+    "format": (
+        "views_cmd",
+        "One negotiation format: rounds held, first and last meeting, the next one with its "
+        "countdown, and its full history (rounds, venues, participants, outcomes).",
+    ),
+    "countdown": (
+        "countdown",
+        "The countdown to an event, or to the next event matching the filters.",
+    ),
+    "export": (
+        "interop",
+        "Export events as an iCalendar feed, CSV or JSON (filters as for list).",
+    ),
+    "import": (
+        "interop",
+        "Import events from a calendar file, a CSV or another store: all or nothing.",
+    ),
+    "schema": (
+        "interop",
+        "Print the JSON Schema of the store (for editors, CI checks and other tools).",
+    ),
+    "validate": ("maintenance", "Check the store and report every problem with its location."),
+    "undo": (
+        "maintenance",
+        "Restore the store as it was before the last write (add, edit, remove, formats add...).",
+    ),
 }
-# Global options that take a value (so the word after them is not the command).
-_VALUED = frozenset({"--store", "--now", "--tz", "--date-order", "--lock-timeout"})
 
 
 def _version(value: bool) -> None:
@@ -122,7 +173,31 @@ def main_options(
 
 
 class SummitsGroup(TyperGroup):
-    """The root command group: every domain error becomes a message and an exit code."""
+    """The root command group.
+
+    Every domain error becomes a message and an exit code (``exits.report``).
+    Commands are loaded lazily (Click's "lazy group" pattern): Typer turns a
+    command's signature into Click parameters only when that command is run,
+    asked for help or completed, so ``summits next`` never pays for ``import``.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in COMMANDS:
+            self.commands.update(_load(COMMANDS[name][0]))
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from typer._click.utils import make_default_short_help
+
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, make_default_short_help(text, limit)) for name, (_, text) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -137,10 +212,19 @@ class SummitsGroup(TyperGroup):
             raise typer.Exit(report(exc)) from None
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The app with every command, or with just the module that defines *only*."""
+def _load(module_name: str) -> dict[str, Any]:
+    """The Click commands one command module defines, built by Typer."""
     import importlib
 
+    module = importlib.import_module(f"summit_cli.cli.{module_name}")
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    holder.callback()(lambda: None)  # a group, whatever the number of commands
+    module.register(holder)
+    return dict(typer.main.get_group(holder).commands)
+
+
+def build_app() -> typer.Typer:
+    """The app; its commands are loaded when needed (see SummitsGroup)."""
     app = typer.Typer(
         cls=SummitsGroup,
         name="summits",
@@ -152,48 +236,13 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     app.callback()(main_options)
-    wanted = [COMMANDS[only]] if only in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
-    for module in wanted:
-        importlib.import_module(f"summit_cli.cli.{module}").register(app)
     return app
-
-
-def command_word(words: list[str]) -> str | None:
-    """The command a command line runs (None: help, or cannot tell without parsing)."""
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-            continue
-        if word in _VALUED:
-            skip = True
-        elif word == "--":
-            return None
-        elif not word.startswith("-"):
-            return word
-        elif word in {"-h", "--help"}:
-            return None
-    return None
-
-
-def _wanted_command() -> str | None:
-    completing = os.environ.get("_SUMMITS_COMPLETE")
-    if completing:
-        # Click's completion protocol: COMP_WORDS is the line, COMP_CWORD the word completed.
-        words = os.environ.get("COMP_WORDS", "").split()[1:]
-        cword = int(os.environ.get("COMP_CWORD", "0") or 0)
-        if cword <= 1 or len(words) < 1:
-            return None
-        name = command_word(words[: cword - 1])
-        return name if name in COMMANDS else None
-    name = command_word(sys.argv[1:])
-    return name if name in COMMANDS else None
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
-        build_app(_wanted_command())(prog_name="summits")
+        build_app()(prog_name="summits")
     except BrokenPipeError:
         # The reader went away (e.g. `summits list | head -1`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -101,7 +101,7 @@ def run_list(
 ) -> None:
     """``summits list``: every matching event, oldest first."""
     spec = build_filter(settings, **filters)
-    current = store.read_store(settings.location())
+    current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     items = query.select(current, spec, settings.display, now=settings.now)
     if query.truncated_series(current, spec):
         say("recurring events are shown until one year from now; use --to to see further")
@@ -130,7 +130,7 @@ def ahead(
     occurrence still under way overlaps it) and ends at --to or --within.
     """
     horizon = timeline.parse_duration(within) if within else None
-    current = store.read_store(settings.location())
+    current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     lo = max(spec.start, settings.now) if spec.start is not None else settings.now
     hi = spec.end
     if horizon is not None:
