@@ -562,7 +562,7 @@ def check(path: Path) -> Checked:
 # store's real path and trusted only when the store's bytes hash to the same
 # digest and the cache was written by this very version of summits.
 
-CACHE_FORMAT = 2  # 2: marshal of tuples (1 was JSON)
+CACHE_FORMAT = 3  # 3: with the YAML outline; 2: marshal of tuples; 1: JSON
 
 
 def _cache_file(cache_dir: Path, real: Path) -> Path:
@@ -689,26 +689,45 @@ def _store_from_tuples(data: tuple[Any, ...], formats_only: frozenset[str] = fro
 def _read_cache(
     cache_dir: Path, real: Path, digest: str, formats_only: frozenset[str] = frozenset()
 ) -> Store | None:
+    entry = _read_cache_entry(cache_dir, real, digest, formats_only)
+    return entry[0] if entry is not None else None
+
+
+def _read_cache_entry(
+    cache_dir: Path, real: Path, digest: str, formats_only: frozenset[str] = frozenset()
+) -> tuple[Store, Any] | None:
+    """(store, YAML outline or None) from the cache, when it matches these bytes."""
     import marshal
 
     try:
-        tag, cached_digest, data = marshal.loads(_cache_file(cache_dir, real).read_bytes())
+        tag, cached_digest, data, outline = marshal.loads(_cache_file(cache_dir, real).read_bytes())
         if tag != _cache_tag() or cached_digest != digest:
             return None
-        return _store_from_tuples(data, formats_only)
+        if outline is not None:
+            from summit_cli.yamlio import Outline
+
+            outline = Outline(outline[0], list(outline[1]))
+        return _store_from_tuples(data, formats_only), outline
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return None
 
 
-def _write_cache(cache_dir: Path, real: Path, digest: str, store: Store) -> None:
-    """Best effort: a cache that cannot be written is not an error."""
+def _write_cache(
+    cache_dir: Path, real: Path, digest: str, store: Store, outline: Any = None
+) -> None:
+    """Best effort: a cache that cannot be written is not an error.
+
+    For a YAML store, the outline (where each event starts) is kept too, so the
+    next write can splice without parsing the file first.
+    """
     import marshal
     import tempfile
 
     temp_name = ""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps((_cache_tag(), digest, _store_to_tuples(store)), 4)
+        lines = None if outline is None else (outline.events_line, tuple(outline.items))
+        payload = marshal.dumps((_cache_tag(), digest, _store_to_tuples(store), lines), 4)
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=cache_dir)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -738,7 +757,9 @@ def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()
     text, _ = _decode(data, str(path))
     fast = _fast_yaml(text) if syntax == "yaml" else None
     store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
-    _write_cache(location.cache_dir, real, stamp.digest, store)
+    _write_cache(
+        location.cache_dir, real, stamp.digest, store, fast.outline if fast is not None else None
+    )
     return _only(store, formats_only)
 
 
@@ -947,7 +968,8 @@ def _splice(text: str, fast: _FastYAML, new: Store) -> str | None:
                 stored_before.pop("id", None)
             _merge(loaded, parsed[0], stored_before, new_by_id[event.id].to_stored(), EVENT_KEYS)
             replacement[k] = _dump_item(parsed[0], indent)
-    added = [e for e in new.events if e.id not in set(old_ids)]
+    known = set(old_ids)
+    added = [e for e in new.events if e.id not in known]
     out: list[str] = []
     cursor = 0
     for k, (start, stop) in enumerate(blocks):
@@ -981,7 +1003,11 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
         return None
     data, stamp = _read_with_stamp(real)
     text, bom = _decode(data, str(real))
-    fast = _fast_yaml(text)
+    entry = None
+    if location.cache_dir is not None:
+        entry = _read_cache_entry(location.cache_dir, real, stamp.digest)
+    # The cache (keyed by these very bytes) spares parsing the file before the splice.
+    fast = _FastYAML(*entry) if entry is not None and entry[1] is not None else _fast_yaml(text)
     if fast is None or fast.outline is None:
         return None
     new = change(fast.store)
@@ -1000,7 +1026,8 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
         return None
     out = (b"\xef\xbb\xbf" + out) if bom else out
     durable, backup = _write_atomically(real, out, stamp)
-    _cache_after_write(location, real, "yaml", out, new)
+    if location.cache_dir is not None:
+        _write_cache(location.cache_dir, real, hashlib.sha256(out).hexdigest(), new, check.outline)
     return Saved(real, fast.store, new, durable=durable, backup=backup)
 
 

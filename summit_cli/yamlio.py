@@ -18,7 +18,10 @@ import io
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
