@@ -30,7 +30,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from summit_cli import zones
@@ -252,7 +252,48 @@ def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any
         item.add(X + "END", vText(event.end.isoformat() if event.end else ""))
     if tz_name != event.timezone:
         item.add(X + "TIMEZONE", vText(event.timezone or ""))
+    if event.rrule:
+        _add_recurrence(item, event, dtstart)
     return item
+
+
+def _ics_rule(event: Event, dtstart: Any) -> str:
+    """The event's rule as RFC 5545 wants it next to this DTSTART (UNTIL's value type)."""
+    from summit_cli.model import parse_until, rrule_parts
+
+    assert event.rrule is not None
+    parts = rrule_parts(event.rrule)
+    until = parts.get("UNTIL")
+    if until:
+        day, clock, utc = parse_until(until)
+        if not isinstance(dtstart, datetime):  # an all-day series: UNTIL is a DATE
+            if utc and clock is not None:
+                day = datetime.combine(day, clock, UTC).date()
+            parts["UNTIL"] = day.strftime("%Y%m%d")
+        elif not utc:  # a timed series: UNTIL in UTC; a date means the end of that day
+            zone = dtstart.tzinfo or UTC
+            local = datetime.combine(day, clock or time(23, 59, 59), zone)
+            parts["UNTIL"] = local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return ";".join(f"{k}={v}" for k, v in parts.items())
+
+
+def _add_recurrence(item: Any, event: Event, dtstart: Any) -> None:
+    """RRULE and EXDATE, so calendar apps repeat the event; X- copies keep the exact text."""
+    from icalendar import vRecur, vText
+
+    assert event.rrule is not None
+    item.add("rrule", vRecur.from_ical(_ics_rule(event, dtstart)))
+    if event.exdates:
+        skipped: list[date]
+        if isinstance(dtstart, datetime):
+            # An exception date skips the occurrence of that day, at the series' time of day.
+            skipped = [datetime.combine(w.date, dtstart.timetz()) for w in event.exdates]
+        else:
+            skipped = [w.date for w in event.exdates]
+        item.add("exdate", skipped)
+    item.add(X + "RRULE", vText(event.rrule))
+    for wall in event.exdates:
+        item.add(X + "EXDATE", vText(wall.isoformat()))
 
 
 def to_ics(
@@ -420,11 +461,30 @@ def _record(component: Any, where: str, cal_status: str | None, batch: Batch) ->
         url = _text(component, "URL")
         plain["sources"] = [url] if url else []
         plain["tags"] = list(dict.fromkeys(_categories(component)))
-    if component.get("RRULE") is not None or component.get("RDATE") is not None:
-        batch.warnings.append(
-            f"{where}: repeats (RRULE/RDATE); only its first occurrence is imported"
-        )
+    _recurrence_in(component, plain)
+    if component.get("RDATE") is not None:
+        batch.warnings.append(f"{where}: RDATE (extra dates) is not supported and was left out")
     return plain
+
+
+def _recurrence_in(component: Any, plain: dict[str, Any]) -> None:
+    """RRULE and EXDATE back into rrule/exdates (our own X- copies win: they are exact)."""
+    own_rule = _x_text(component, "rrule")
+    if own_rule:
+        plain["rrule"] = own_rule
+        plain["exdates"] = [_unescape(v) for v in _all(component, X + "EXDATE")]
+        return
+    rule = component.get("RRULE")
+    if rule is None:
+        return
+    plain["rrule"] = rule.to_ical().decode()
+    days: list[str] = []
+    raw = component.get("EXDATE")
+    for group in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        for value in getattr(group, "dts", []):
+            moment = value.dt
+            days.append((moment.date() if isinstance(moment, datetime) else moment).isoformat())
+    plain["exdates"] = list(dict.fromkeys(days))
 
 
 def ics_batch(text: str, source: str) -> Batch:

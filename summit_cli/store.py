@@ -1580,3 +1580,36 @@ def undo(
             durable,
             remaining,
         )
+
+
+def write_export(path: Path, data: bytes) -> None:
+    """Replace *path* with *data* in one rename, so a web server or a calendar app reading
+    the feed while cron regenerates it sees the old file or the new one, never half."""
+    real = Path(os.path.realpath(path))
+    folder = real.parent
+    if not folder.is_dir():
+        raise StoreIOError(f"{folder}: no such folder")
+    try:
+        import tempfile
+
+        fd, temp_name = tempfile.mkstemp(prefix=".summits-export-", dir=folder)
+    except OSError as exc:
+        raise StoreIOError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    temp = Path(temp_name)
+    try:
+        try:
+            mode = real.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # readable like any new file (mkstemp's 0600 is not)
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.replace(real)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise StoreIOError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -94,7 +94,7 @@ def test_the_fast_path_imports_no_typer_and_no_rich(env: dict[str, str]) -> None
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'ruamel', "
-        "'platformdirs', 'typing'}), file=sys.stderr)"
+        "'platformdirs', 'typing', 'dateutil', 'yaml'}), file=sys.stderr)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

@@ -59,6 +59,19 @@ events:
     timezone: Europe/Berlin
     city: Berlin
     country: Germany
+  - id: weekly-council
+    title: Weekly council across the DST change
+    kind: council
+    start: "2022-03-10T10:00"
+    end: "2022-03-10T13:00"
+    timezone: Europe/Vienna
+    rrule: FREQ=WEEKLY;BYDAY=TH;UNTIL=20220421
+    exdates: ["2022-03-31"]
+  - id: monthly-day
+    title: Monthly all-day review
+    start: "2022-01-15"
+    timezone: America/New_York
+    rrule: FREQ=MONTHLY;COUNT=4
   - id: same-day-end
     title: One day, end given
     start: "2022-08-01"
@@ -202,13 +215,26 @@ def test_recurring_ical_events_expands_to_the_instants_summits_computes(
     invoke: Any, source_store: Path
 ):
     recurring = pytest.importorskip("recurring_ical_events")
+    from summit_cli import recurrence
+
     calendar = icalendar.Calendar.from_ical(_export(invoke, source_store))
     occurrences = recurring.of(calendar).between(date(1990, 1, 1), date(2100, 1, 1))
-    by_uid = {str(o["UID"]): o for o in occurrences}
+    by_uid: dict[str, list[Any]] = {}
+    for occurrence in occurrences:
+        by_uid.setdefault(str(occurrence["UID"]), []).append(occurrence)
     events = _store(source_store).events
-    assert len(occurrences) == len(events)
     for event in events:
-        _occurrence_matches(event, by_uid[f"{event.id}@summits"])
+        found = sorted(by_uid.pop(f"{event.id}@summits"), key=lambda o: str(o.decoded("DTSTART")))
+        if not event.rrule:
+            assert len(found) == 1, event.id
+            _occurrence_matches(event, found[0])
+            continue
+        # A series: the same occurrences, at the same instants, as summits expands it.
+        ours = list(recurrence.occurrences(event, UTC, None, datetime(2100, 1, 1, tzinfo=UTC)))
+        assert len(found) == len(ours), event.id
+        for mine, theirs in zip(ours, found, strict=True):
+            _occurrence_matches(mine.event, theirs)
+    assert by_uid == {}
 
 
 def test_export_then_import_reproduces_the_store(invoke: Any, source_store: Path, tmp_path: Path):
@@ -398,9 +424,7 @@ def test_dry_run_and_unknown_format(invoke: Any, store_path: Path, tmp_path: Pat
     assert digest(store_path) == before
 
 
-def test_recurring_event_imports_first_occurrence_with_a_warning(
-    invoke: Any, store_path: Path, tmp_path: Path
-):
+def test_a_recurring_invitation_keeps_its_rule(invoke: Any, store_path: Path, tmp_path: Path):
     text = INVITATION.replace("{sequence}", "0").replace(
         "STATUS:CONFIRMED\r\n", "STATUS:CONFIRMED\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
     )
@@ -408,7 +432,8 @@ def test_recurring_event_imports_first_occurrence_with_a_warning(
     path.write_text(text, encoding="utf-8")
     result = invoke("import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert "RRULE" in result.stderr and "first occurrence" in result.stderr
+    imported = [e for e in _store(store_path).events if e.rrule]
+    assert [e.rrule for e in imported] == ["FREQ=WEEKLY;COUNT=3"]
 
 
 def test_export_options(invoke: Any, store_path: Path, tmp_path: Path):

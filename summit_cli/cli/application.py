@@ -104,6 +104,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _complete_zone(incomplete: str) -> list[str]:
+    from summit_cli.cli.options import complete_zone
+
+    return complete_zone(incomplete)
+
+
 def main_options(
     ctx: typer.Context,
     store_path: Annotated[
@@ -132,6 +138,7 @@ def main_options(
             "--tz",
             envvar="SUMMITS_TZ",
             metavar="ZONE",
+            autocompletion=_complete_zone,
             help="Display time zone (default: the system's), e.g. Europe/Moscow, UTC, +09:00.",
         ),
     ] = None,

@@ -9,7 +9,7 @@ import typer
 from summit_cli import query, store, views, zones
 from summit_cli.cli import output
 from summit_cli.cli.exits import say
-from summit_cli.cli.options import OutputOpt, settings_of
+from summit_cli.cli.options import OutputOpt, complete_zone, settings_of
 from summit_cli.errors import InvalidInput
 from summit_cli.model import SLUG_RE, Format
 from summit_cli.timeline import countdown
@@ -89,9 +89,15 @@ def add_format(
     tz: Annotated[
         str | None,
         typer.Option(
-            "--tz", help="Its usual venue's time zone (used by 'add' when an event gives none)."
+            "--tz",
+            help="Its usual venue's time zone (used by 'add' when an event gives none).",
+            autocompletion=complete_zone,
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", "-n", help="Show what would change and write nothing."),
+    ] = False,
 ) -> None:
     """Define a new negotiation format.
 
@@ -110,9 +116,15 @@ def add_format(
             raise InvalidInput(f"--tz for a format must be a zone name, not an offset ({tz!r})")
     fmt = Format(key, name.strip(), description, zone_name)
     saved = store.update(
-        settings.location(), lambda s: query.add_format(s, fmt), lock_timeout=settings.lock_timeout
+        settings.location(),
+        lambda s: query.add_format(s, fmt),
+        lock_timeout=settings.lock_timeout,
+        dry_run=dry_run,
     )
-    from summit_cli.cli.add import report_saved
+    from summit_cli.cli.add import report_dry_run, report_saved
 
+    if dry_run:
+        report_dry_run(saved)
+        return
     report_saved(saved, f"added format {key}")
     output.write(key + "\n")
