@@ -574,7 +574,7 @@ HOSTILE_TITLES = {
 }
 
 
-MACHINE = frozenset({"csv", "tsv", "json"})
+MACHINE = frozenset({"csv", "tsv", "json", "ics"})
 
 
 def forbidden_count(data: bytes) -> int:
@@ -646,6 +646,10 @@ def output_matrix(folder: Path, small: bool = False) -> list[tuple[str, str, int
             [*base, "list", "--output", "json"], check=False, env=clean_env(), capture_output=True
         ).stdout
         exact = json.loads(js)[0]["title"] == title
+        ics = subprocess.run(
+            [*base, "export", "--output", "ics"], check=False, env=clean_env(), capture_output=True
+        ).stdout
+        rows.append((label, "ics", forbidden_count(ics), _ics_note(ics, title)))
         for name, data in paths.items():
             count = forbidden_count(data)
             note = ""
@@ -654,6 +658,24 @@ def output_matrix(folder: Path, small: bool = False) -> list[tuple[str, str, int
             rows.append((label, name, count, note))
         rows.append((label, "json", forbidden_count(js), "exact" if exact else "CHANGED"))
     return rows
+
+
+def _ics_note(data: bytes, title: str) -> str:
+    """ "exact" when the calendar holds one event whose title is the data; else what broke."""
+    import icalendar
+
+    try:
+        events = list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+    except Exception as exc:  # the file must parse whatever the data
+        return f"UNPARSEABLE ({type(exc).__name__})"
+    if len(events) != 1:
+        return f"INJECTED ({len(events)} events)"
+    injected = {str(k) for k in events[0]} & {"ATTENDEE", "X-INJECT", "RRULE", "ORGANIZER"}
+    if injected:
+        return "INJECTED (" + ", ".join(sorted(injected)) + ")"
+    # RFC 5545 text has no carriage return: a CR comes back as a line break.
+    expected = title.replace("\r\n", "\n").replace("\r", "\n")
+    return "exact" if str(events[0]["SUMMARY"]) == expected else "CHANGED"
 
 
 def _strip_own_sgr(data: bytes) -> bytes:
@@ -677,7 +699,7 @@ def check_output(report: Report, small: bool = False) -> list[str]:
     bad += [
         f"{label} / {path}: {note}"
         for label, path, _, note in machine
-        if note in ("FORMULA", "CHANGED")
+        if note in ("FORMULA", "CHANGED") or note.startswith(("INJECTED", "UNPARSEABLE"))
     ]
     report.add(
         Row(
@@ -693,12 +715,17 @@ def check_output(report: Report, small: bool = False) -> list[str]:
     raw = ", ".join(f"{p} {sum(r[2] for r in machine if r[1] == p)}" for p in sorted(MACHINE))
     report.add(
         Row(
-            "output safety, machine (json, csv, tsv)",
-            f"json exact {sum(r[3] == 'exact' for r in machine)}/{len(HOSTILE_TITLES)}; "
+            "output safety, machine (json, csv, tsv, ics)",
+            f"json exact {sum(r[1] == 'json' and r[3] == 'exact' for r in machine)}/"
+            f"{len(HOSTILE_TITLES)}; ics one event, exact title "
+            f"{sum(r[1] == 'ics' and r[3] == 'exact' for r in machine)}/{len(HOSTILE_TITLES)}; "
             f"csv formulas neutralised {sum(r[3] == 'neutralised' for r in formulas)}/"
             f"{len(formulas)}; raw control/bidi bytes kept as data: {raw}",
             "exact data",
-            not any(r[3] in ("FORMULA", "CHANGED") for r in machine),
+            not any(
+                r[3] in ("FORMULA", "CHANGED") or r[3].startswith(("INJECTED", "UNPARSEABLE"))
+                for r in machine
+            ),
             0.0,
         )
     )

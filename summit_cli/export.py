@@ -8,7 +8,6 @@ README and pinned by tests; add keys only at the end.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -191,6 +190,8 @@ def to_json(records: Sequence[dict[str, Any]]) -> str:
 
     Pipe it through ``jq .`` for an indented view.
     """
+    import json
+
     if not records:
         return "[]\n"
     lines = ",\n".join(_json_escape(json.dumps(r, ensure_ascii=False)) for r in records)
@@ -198,6 +199,8 @@ def to_json(records: Sequence[dict[str, Any]]) -> str:
 
 
 def to_jsonl(records: Sequence[dict[str, Any]]) -> str:
+    import json
+
     return "".join(_json_escape(json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
 
 
@@ -260,6 +263,8 @@ def to_yaml(records: Sequence[dict[str, Any]]) -> str:
 
 
 def _record_lines(data: dict[str, Any] | None) -> list[str]:
+    import json
+
     if data is None:
         return []
     lines = []

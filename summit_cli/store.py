@@ -18,7 +18,6 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import re
 import stat
@@ -274,6 +273,7 @@ def _line_at(text: str, index: int) -> int:
 
 def _json_duplicate_line(text: str) -> int | None:
     """Line of the first duplicate key (slow path: only after a duplicate was found)."""
+    import json
     import json.decoder
     import json.scanner
 
@@ -301,6 +301,8 @@ def _json_duplicate_line(text: str) -> int | None:
 
 def _key_position(text: str, start: int, key: str) -> int:
     """Index of the second occurrence of *key* as a key of the object opened at *start*."""
+    import json
+
     depth, i, found = 0, start, 0
     while i < len(text):
         ch = text[i]
@@ -369,6 +371,8 @@ def _json_depth_ok(text: str) -> bool:
 
 
 def _parse_json(text: str, source: str) -> Any:
+    import json
+
     if not _json_depth_ok(text):
         raise InvalidData(source, [Problem("", f"nested deeper than {MAX_JSON_DEPTH} levels")])
     try:
@@ -789,6 +793,8 @@ def _empty(path: Path) -> Loaded:
 
 def serialize(loaded: Loaded) -> bytes:
     """The tree as bytes, strictly encoded (a lone surrogate fails here, before the disk)."""
+    import json
+
     if loaded.syntax == "json":
         text = json.dumps(loaded.tree, ensure_ascii=False, indent=2) + "\n"
     else:
