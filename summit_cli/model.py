@@ -247,6 +247,9 @@ class Format:
     name: str
     description: str | None = None
     timezone: str | None = None
+    # The format's regular meetings (e.g. the OSCE Permanent Council, weekly on
+    # Thursdays): a recurring event that lives under the format, id "<key>-meets".
+    meets: Event | None = None
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -254,11 +257,39 @@ class Format:
             "name": self.name,
             "description": self.description,
             "timezone": self.timezone,
+            "meets": meets_stored(self) if self.meets else None,
         }
 
     def to_stored(self) -> dict[str, Any]:
-        plain = {"name": self.name, "description": self.description, "timezone": self.timezone}
+        plain = {
+            "name": self.name,
+            "description": self.description,
+            "timezone": self.timezone,
+            "meets": meets_stored(self) if self.meets else None,
+        }
         return {k: v for k, v in plain.items() if v is not None}
+
+
+def meets_id(key: str) -> str:
+    """The id of a format's regular meetings."""
+    return f"{key}-meets"
+
+
+def meets_stored(fmt: Format) -> dict[str, Any]:
+    """A format's ``meets`` mapping as stored: the event's keys that are not implied."""
+    assert fmt.meets is not None
+    stored = fmt.meets.to_stored()
+    for key in ("id", "format"):
+        stored.pop(key, None)
+    if stored.get("title") == fmt.name:
+        del stored["title"]
+    if stored.get("timezone") == fmt.timezone:
+        stored.pop("timezone", None)
+    if stored.get("status") == "scheduled":
+        del stored["status"]
+    if stored.get("kind") == "other":
+        del stored["kind"]
+    return stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,10 +301,19 @@ class Store:
     version: int = STORE_VERSION
 
     def event(self, event_id: str) -> Event | None:
-        for event in self.events:
+        for event in self.all_events():
             if event.id == event_id:
                 return event
         return None
+
+    def series(self) -> tuple[Event, ...]:
+        """The formats' regular meetings (recurring events that live under a format)."""
+        return tuple(f.meets for f in self.formats.values() if f.meets is not None)
+
+    def all_events(self) -> tuple[Event, ...]:
+        """The events and the formats' regular meetings."""
+        series = self.series()
+        return self.events + series if series else self.events
 
     def with_events(self, events: Sequence[Event]) -> Store:
         return replace(self, events=tuple(events))
@@ -415,7 +455,29 @@ def format_from_plain(key: Any, raw: Any, out: _Collector) -> Format | None:
         tz = None
     if name is None:
         return None
-    return Format(key, name, description, tz)
+    meets = _meets(key, name, tz, raw.get("meets"), where, out)
+    return Format(key, name, description, tz, meets)
+
+
+def _meets(
+    key: str, name: str, tz: str | None, raw: Any, where: str, out: _Collector
+) -> Event | None:
+    """A format's regular meetings: a recurring event with the format's defaults."""
+    if raw is None:
+        return None
+    where = f"{where}.meets"
+    if not isinstance(raw, Mapping):
+        out.add(where, f"must be a mapping with start and rrule, not {_type_name(raw)}")
+        return None
+    if not raw.get("rrule"):
+        out.add(where, "needs an rrule (the format's regular meetings repeat)")
+        return None
+    unknown = sorted(str(k) for k in raw if k in {"id", "format"})
+    if unknown:
+        out.add(where, f"{', '.join(unknown)} cannot be set here (implied by the format)")
+        return None
+    plain = {"title": name, "timezone": tz, **dict(raw), "id": meets_id(key), "format": key}
+    return event_from_plain(plain, where, {key: Format(key, name)}, out)
 
 
 def event_from_plain(
@@ -653,8 +715,14 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
                 )
                 continue
             seen[event.id] = index
+            if any(f.meets is not None and f.meets.id == event.id for f in formats.values()):
+                out.add(
+                    f"events[{index}] (id {event.id})",
+                    "this id belongs to a format's regular meetings (formats.*.meets)",
+                )
+                continue
         events.append(event)
-    taken = set(seen)
+    taken = set(seen) | {f.meets.id for f in formats.values() if f.meets is not None}
     named: list[Event] = []
     for event in events:
         if event.id:

@@ -124,7 +124,7 @@ def select(
     """
     check_filter(store, spec)
     # Cheap filters before any span is computed: a 100,000-event store stays fast.
-    candidates = [e for e in store.events if event_matches(e, spec)]
+    candidates = [e for e in store.all_events() if event_matches(e, spec)]
     placed = place(candidates, display, now=now, lo=spec.start, hi=spec.end)
     return [p for p in placed if overlaps(p.span, spec.start, spec.end)]
 
@@ -135,7 +135,7 @@ def truncated_series(store: Store, spec: Filter) -> list[Event]:
         return []
     from summit_cli import recurrence
 
-    return [e for e in store.events if e.rrule and not recurrence.is_finite(e)]
+    return [e for e in store.all_events() if e.rrule and not recurrence.is_finite(e)]
 
 
 def upcoming(
@@ -179,7 +179,8 @@ class FormatSummary:
 
 
 def summarize_formats(store: Store, display: tzinfo, now: datetime) -> list[FormatSummary]:
-    placed = place(store.events, display)
+    # With now: recurring events and the formats' regular meetings count by occurrence.
+    placed = place(store.all_events(), display, now=now)
     summaries = []
     for key, fmt in store.formats.items():
         own = [p for p in placed if p.event.format == key]
@@ -199,10 +200,17 @@ def summarize_formats(store: Store, display: tzinfo, now: datetime) -> list[Form
 
 
 def find_event(store: Store, event_id: str) -> Event:
-    event = store.event(event_id)
-    if event is None:
-        raise NotFound(f"no event with id {event_id!r}")
-    return event
+    """An event of the store's event list (what edit, postpone, cancel and remove change)."""
+    for event in store.events:
+        if event.id == event_id:
+            return event
+    for fmt in store.formats.values():
+        if fmt.meets is not None and fmt.meets.id == event_id:
+            raise NotFound(
+                f"{event_id!r} is the regular meetings of format {fmt.key!r}: change them "
+                f"under formats.{fmt.key}.meets in the store"
+            )
+    raise NotFound(f"no event with id {event_id!r}")
 
 
 # ------------------------------------------------------------------- edits

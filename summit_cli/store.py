@@ -566,7 +566,7 @@ def check(path: Path) -> Checked:
 # store's real path and trusted only when the store's bytes hash to the same
 # digest and the cache was written by this very version of summits.
 
-CACHE_FORMAT = 3  # 3: with the YAML outline; 2: marshal of tuples; 1: JSON
+CACHE_FORMAT = 4  # 4: formats' regular meetings; 3: YAML outline; 2: marshal; 1: JSON
 
 
 def _cache_file(cache_dir: Path, real: Path) -> Path:
@@ -634,28 +634,33 @@ def _event_fields() -> tuple[str, ...]:
     return tuple(f.name for f in fields(Event))
 
 
+def _event_row(event: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
+    row = []
+    for name in names:
+        value = getattr(event, name)
+        if name in {"start", "end"}:
+            value = _wall_out(value)
+        elif name == "status":
+            value = value.value
+        elif name == "history":
+            value = tuple(
+                (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason)
+                for c in value
+            )
+        elif name == "exdates":
+            value = tuple(_wall_out(w) for w in value)
+        row.append(value)
+    return tuple(row)
+
+
 def _store_to_tuples(store: Store) -> tuple[Any, ...]:
     names = _event_fields()
-    formats = tuple((f.key, f.name, f.description, f.timezone) for f in store.formats.values())
-    events = []
-    for event in store.events:
-        row = []
-        for name in names:
-            value = getattr(event, name)
-            if name in {"start", "end"}:
-                value = _wall_out(value)
-            elif name == "status":
-                value = value.value
-            elif name == "history":
-                value = tuple(
-                    (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason)
-                    for c in value
-                )
-            elif name == "exdates":
-                value = tuple(_wall_out(w) for w in value)
-            row.append(value)
-        events.append(tuple(row))
-    return (names, formats, tuple(events))
+    formats = tuple(
+        (f.key, f.name, f.description, f.timezone, _event_row(f.meets, names) if f.meets else None)
+        for f in store.formats.values()
+    )
+    events = tuple(_event_row(event, names) for event in store.events)
+    return (names, formats, events)
 
 
 def _store_from_tuples(data: tuple[Any, ...], formats_only: frozenset[str] = frozenset()) -> Store:
@@ -678,16 +683,22 @@ def _store_from_tuples(data: tuple[Any, ...], formats_only: frozenset[str] = fro
         "exdates": lambda raw: tuple(wall_in(w) for w in raw) if raw else (),
     }
     plan = [(i, convert[name]) for i, name in enumerate(names) if name in convert]
-    events = []
-    if formats_only:
-        at = list(names).index("format")
-        rows = [row for row in rows if row[at] in formats_only]
-    for row in rows:
+
+    def build(row: tuple[Any, ...]) -> Any:
         values = list(row)
         for index, fn in plan:
             values[index] = fn(values[index])
-        events.append(Event(*values))
-    return Store(formats={f[0]: Format(*f) for f in formats}, events=tuple(events))
+        return Event(*values)
+
+    if formats_only:
+        at = list(names).index("format")
+        rows = [row for row in rows if row[at] in formats_only]
+    events = tuple(build(row) for row in rows)
+    built = {
+        f[0]: Format(f[0], f[1], f[2], f[3], build(f[4]) if f[4] is not None else None)
+        for f in formats
+    }
+    return Store(formats=built, events=events)
 
 
 def _read_cache(

@@ -647,6 +647,7 @@ def test_format_shapes() -> None:
         "name": "SSD",
         "description": None,
         "timezone": "Europe/Zurich",
+        "meets": None,
     }
     assert fmt.to_stored() == {"name": "SSD", "timezone": "Europe/Zurich"}
     assert "key" not in fmt.to_stored()

@@ -35,7 +35,7 @@ from summit_cli.cli.add import (
 from summit_cli.cli.exits import say
 from summit_cli.cli.options import complete_id, settings_of
 from summit_cli.cli.settings import Settings
-from summit_cli.errors import InvalidData, InvalidInput, NotFound
+from summit_cli.errors import InvalidData, InvalidInput
 from summit_cli.export import LIST_SEPARATOR
 from summit_cli.model import (
     EVENT_KEYS,
@@ -387,10 +387,9 @@ def remove(
     """
     settings = settings_of(ctx)
     wanted = list(dict.fromkeys(ids))
-    known = {e.id for e in store.read_store(settings.location()).events}
-    missing = [i for i in wanted if i not in known]
-    if missing:
-        raise NotFound(f"no event with id {missing[0]!r}")
+    current = store.read_store(settings.location())
+    for event_id in wanted:
+        query.find_event(current, event_id)  # NotFound names the first missing id
     if not yes and not dry_run:
         if not sys.stdin.isatty():
             raise InvalidInput("refusing to remove without --yes when not on a terminal")

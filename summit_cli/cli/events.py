@@ -181,7 +181,7 @@ def show(
 
     settings = settings_of(ctx)
     current = store.read_store(settings.location())
-    placed = {p.event.id: p for p in query.place(current.events, settings.display)}
+    placed = {p.event.id: p for p in query.place(current.all_events(), settings.display)}
     missing = [i for i in ids if i not in placed]
     if missing:
         raise NotFound(f"no event with id {missing[0]!r}" + _closest(missing[0], list(placed)))

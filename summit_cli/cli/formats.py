@@ -35,6 +35,7 @@ FORMAT_RECORD_KEYS = (
     "next_start",
     "next_starts_in_seconds",
     "next_countdown",
+    "meets",
 )
 
 
@@ -74,6 +75,7 @@ def format_record(summary: query.FormatSummary, now: Any) -> dict[str, Any]:
     count = countdown(summary.next.span, now) if summary.next else None
     data["next_starts_in_seconds"] = count.seconds if count else None
     data["next_countdown"] = count.text if count else None
+    data["meets"] = data.pop("meets")  # added after the others: keys only ever go at the end
     data["id"] = summary.format.key  # for --output ids
     return data
 

@@ -47,7 +47,7 @@ def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
         current = store.read_store(store.locate(_store_hint(ctx)))
     except Exception:
         return []
-    return [e.id for e in current.events if e.id.startswith(incomplete)]
+    return [e.id for e in current.all_events() if e.id.startswith(incomplete)]
 
 
 def _complete_from(choices: tuple[str, ...]) -> Any:

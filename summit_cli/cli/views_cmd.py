@@ -252,7 +252,11 @@ def format_history(
         raise NotFound(f"no format {key!r}; known formats: {known}")
     summaries = query.summarize_formats(current, settings.display, settings.now)
     summary = next(s for s in summaries if s.format.key == key)
-    items = [p for p in query.place(current.events, settings.display) if p.event.format == key]
+    items = [
+        p
+        for p in query.place(current.all_events(), settings.display, now=settings.now)
+        if p.event.format == key
+    ]
     chosen = output.resolve(output_format, settings)
     gaps = trackviews.gap_days(items)
     history = []
