@@ -79,3 +79,27 @@ def test_wheel_config_ships_the_schema():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "json" not in ignored
     assert Path(schema.__file__).with_name("schemas").joinpath("store.schema.json").is_file()
+
+
+def test_validate_checks_the_store_against_the_schema(
+    invoke: Any, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate runs the published schema too: a store the schema refuses is an error."""
+    import copy
+
+    from summit_cli import schema
+
+    strict = copy.deepcopy(schema.store_schema())  # the real one is cached: never mutate it
+    strict["$defs"]["event"]["properties"]["city"] = {"type": "string", "maxLength": 3}
+    monkeypatch.setattr(schema, "store_schema", lambda: strict)
+    result = invoke("validate")
+    assert result.exit_code == 3
+    assert "schema: events[0].city" in result.stdout + result.stderr
+
+
+def test_recurrence_and_regular_meetings_are_in_the_schema() -> None:
+    from summit_cli import schema
+
+    defs = schema.store_schema()["$defs"]
+    assert {"rrule", "exdates", "history"} <= set(defs["event"]["properties"])
+    assert "meets" in defs["format"]["properties"]

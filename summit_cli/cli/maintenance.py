@@ -36,6 +36,14 @@ def _findings(location: store.Location, strict: bool, now: object) -> list[check
     except InvalidData as exc:  # does not parse at all: that one problem is all we can say
         return [checks.from_problem(p) for p in exc.problems]
     found = [checks.from_problem(p) for p in checked.problems]
+    if not found:
+        # The published contract too: what the JSON Schema says (summits schema).
+        from summit_cli import schema
+
+        found += [
+            checks.from_problem(problem.__class__(f"schema: {problem.where}", problem.what))
+            for problem in schema.schema_problems(checked.tree)
+        ]
     if strict or not found:
 
         def line_of(kind: str, key: str | int) -> int | None:
