@@ -711,17 +711,13 @@ def _read_cache(
 def _read_cache_entry(
     cache_dir: Path, real: Path, digest: str, formats_only: frozenset[str] = frozenset()
 ) -> tuple[Store, Any] | None:
-    """(store, YAML outline or None) from the cache, when it matches these bytes."""
+    """(store, YAML outline as (events line, item lines) or None) from the cache."""
     import marshal
 
     try:
         tag, cached_digest, data, outline = marshal.loads(_cache_file(cache_dir, real).read_bytes())
         if tag != _cache_tag() or cached_digest != digest:
             return None
-        if outline is not None:
-            from summit_cli.yamlio import Outline
-
-            outline = Outline(outline[0], list(outline[1]))
         return _store_from_tuples(data, formats_only), outline
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return None
@@ -1024,7 +1020,13 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
     if location.cache_dir is not None:
         entry = _read_cache_entry(location.cache_dir, real, stamp.digest)
     # The cache (keyed by these very bytes) spares parsing the file before the splice.
-    fast = _FastYAML(*entry) if entry is not None and entry[1] is not None else _fast_yaml(text)
+    fast: _FastYAML | None
+    if entry is not None and entry[1] is not None:
+        from summit_cli.yamlio import Outline
+
+        fast = _FastYAML(entry[0], Outline(entry[1][0], list(entry[1][1])))
+    else:
+        fast = _fast_yaml(text)
     if fast is None or fast.outline is None:
         return None
     new = change(fast.store)

@@ -220,11 +220,21 @@ def countdown(span: Span, now: datetime) -> Countdown:
 
 # ------------------------------------------------------------ typed input
 
-_DURATION_RE = re.compile(
-    r"\s*(\d+)\s*(weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
-    r"(?![a-z])\s*",
-    re.IGNORECASE,
-)
+
+@cache
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile on first use: only typed input needs these (start-up time)."""
+    return re.compile(pattern, flags)
+
+
+def _duration_re() -> re.Pattern[str]:
+    return _compiled(
+        r"\s*(\d+)\s*(weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
+        r"(?![a-z])\s*",
+        re.IGNORECASE,
+    )
+
+
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _MAX_SECONDS = 1000 * 366 * 86400
 
@@ -235,7 +245,7 @@ def parse_duration(text: str) -> timedelta:
     if not source:
         raise InvalidInput("empty duration (use forms such as 7d, 2w, 36h, 90min)")
     while pos < len(source):
-        match = _DURATION_RE.match(source, pos)
+        match = _duration_re().match(source, pos)
         if not match:
             raise InvalidInput(
                 f"cannot read {text!r} as a duration (use forms such as 7d, 2w, 36h, 90min)"
@@ -250,19 +260,28 @@ def parse_duration(text: str) -> timedelta:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RELATIVE_RE = re.compile(
-    r"(?:(?P<sign>[+-])\s*(?P<n1>\d+)\s*(?P<u1>[a-z]+)"
-    r"|in\s+(?P<n2>\d+|a|an|one)\s+(?P<u2>[a-z]+)"
-    r"|(?P<n3>\d+|a|an|one)\s+(?P<u3>[a-z]+)\s+ago)\Z",
-    re.IGNORECASE,
-)
-_DAY_WORD_RE = re.compile(
-    r"(?P<word>today|tomorrow|yesterday|now|(?:next\s+|this\s+|last\s+)?(?:"
-    + "|".join(_WEEKDAYS)
-    + r"))(?:\s+(?:at\s+)?(?P<clock>.+))?\Z",
-    re.IGNORECASE,
-)
-_AMBIGUOUS_NUMERIC_RE = re.compile(r"(?<![\d./-])(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+
+
+def _relative_re() -> re.Pattern[str]:
+    return _compiled(
+        r"(?:(?P<sign>[+-])\s*(?P<n1>\d+)\s*(?P<u1>[a-z]+)"
+        r"|in\s+(?P<n2>\d+|a|an|one)\s+(?P<u2>[a-z]+)"
+        r"|(?P<n3>\d+|a|an|one)\s+(?P<u3>[a-z]+)\s+ago)\Z",
+        re.IGNORECASE,
+    )
+
+
+def _day_word_re() -> re.Pattern[str]:
+    return _compiled(
+        r"(?P<word>today|tomorrow|yesterday|now|(?:next\s+|this\s+|last\s+)?(?:"
+        + "|".join(_WEEKDAYS)
+        + r"))(?:\s+(?:at\s+)?(?P<clock>.+))?\Z",
+        re.IGNORECASE,
+    )
+
+
+def _ambiguous_numeric_re() -> re.Pattern[str]:
+    return _compiled(r"(?<![\d./-])(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +346,7 @@ def _wall_from(moment: datetime, *, date_only: bool) -> WallTime:
 
 def _parse_relative(source: str, now: datetime, order: DateOrder) -> WallTime | None:
     lowered = source.lower()
-    match = _RELATIVE_RE.match(lowered)
+    match = _relative_re().match(lowered)
     if match:
         sign = match["sign"]
         n_text = match["n1"] or match["n2"] or match["n3"]
@@ -345,7 +364,7 @@ def _parse_relative(source: str, now: datetime, order: DateOrder) -> WallTime | 
             moment = now - delta if negative else now + delta
             date_only = delta % timedelta(days=1) == timedelta(0)
         return _wall_from(moment, date_only=date_only)
-    match = _DAY_WORD_RE.match(lowered)
+    match = _day_word_re().match(lowered)
     if not match:
         return None
     word, clock_text = match["word"], match["clock"]
@@ -371,11 +390,12 @@ def _parse_relative(source: str, now: datetime, order: DateOrder) -> WallTime | 
     return WallTime(day, clock)
 
 
-_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?\Z", re.IGNORECASE)
+def _clock_re() -> re.Pattern[str]:
+    return _compiled(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?\Z", re.IGNORECASE)
 
 
 def _parse_clock(text: str, original: str) -> time:
-    match = _CLOCK_RE.match(text.strip())
+    match = _clock_re().match(text.strip())
     if not match:
         raise InvalidInput(f"cannot read the time of day in {original!r}")
     hour, minute, second = int(match[1]), int(match[2] or 0), int(match[3] or 0)
@@ -392,7 +412,7 @@ def _parse_clock(text: str, original: str) -> time:
 def _parse_with_dateutil(source: str, order: DateOrder) -> WallTime:
     from dateutil import parser as dateutil_parser
 
-    numeric = _AMBIGUOUS_NUMERIC_RE.search(source)
+    numeric = _ambiguous_numeric_re().search(source)
     if numeric and order.dayfirst is None:
         first, second = int(numeric[1]), int(numeric[2])
         if first <= 12 and second <= 12 and first != second:
