@@ -456,13 +456,24 @@ def line_of(tree: Any, kind: str, key: str | int) -> int | None:
     return yamlio.key_line(container, key) if container is not None else None
 
 
-def _line_for(where: str, tree: Any, ids: Mapping[str, int]) -> int | None:
+def _line_for(where: str, what: str, tree: Any, ids: Mapping[str, int]) -> int | None:
     match = _WHERE_RE.match(where)
     if match is None:
         return None
     if match["index"] is not None:
         return line_of(tree, "events", int(match["index"]))
     if match["key"] is not None:
+        # The line of the field the problem names ("timezone 'Mars/Base' is not..."),
+        # else of the format itself.
+        from summit_cli import yamlio
+
+        formats = tree.get("formats")
+        raw = formats.get(match["key"]) if isinstance(formats, Mapping) else None
+        field = what.split(" ", 1)[0].rstrip(":")
+        if isinstance(raw, Mapping) and field in raw:
+            line = yamlio.key_line(raw, field)
+            if line is not None:
+                return line
         return line_of(tree, "formats", match["key"])
     index = ids.get(match["id"])
     return line_of(tree, "events", index) if index is not None else None
@@ -487,7 +498,7 @@ def _locate_problems(
     for problem in problems:
         where = problem.where
         if not where.startswith("line "):
-            line = _line_for(where, tree, ids)
+            line = _line_for(where, problem.what, tree, ids)
             if line is not None:
                 where = f"line {line}: {where}"
         located.append(Problem(where, problem.what))

@@ -360,11 +360,6 @@ def test_store_end_before_start_has_location(invoke: Any, store_path: Path) -> N
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: problems under formats: (e.g. an unknown zone) carry no line number, "
-    "although the YAML parser knows it",
-    strict=True,
-)
 def test_store_format_problem_has_line(invoke: Any, store_path: Path) -> None:
     store_path.write_text(
         _replace_once("    timezone: Europe/Zurich\n  nrc:", "    timezone: Mars/Base\n  nrc:"),
