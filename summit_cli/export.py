@@ -209,6 +209,11 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        import json
+
+        # Structured lists (history) as JSON: unambiguous, and CSV import reads them back.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, list):
         return LIST_SEPARATOR.join(
             str(v).replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)

@@ -502,3 +502,27 @@ def test_yaml_parses_with_a_yaml_1_1_reader_too(invoke: Any) -> None:
     as_yaml = loader.load(ok(invoke("list", "--output", "yaml")).stdout)
     as_json = json.loads(ok(invoke("list", "--output", "json")).stdout)
     assert as_yaml == as_json
+
+
+def test_csv_writes_history_as_json(invoke: Any) -> None:
+    import csv
+    import io
+    import json as jsonlib
+
+    assert (
+        invoke(
+            "--now", "2022-01-05T12:00", "cancel", "2022-01-13-vienna-osce", "--reason", "a; b"
+        ).exit_code
+        == 0
+    )
+    result = invoke("show", "2022-01-13-vienna-osce", "--output", "csv", "--fields", "id,history")
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert jsonlib.loads(row["history"]) == [
+        {
+            "at": "2022-01-05T12:00:00Z",
+            "change": "cancelled",
+            "status_before": "held",
+            "start_before": "2022-01-13",
+            "reason": "a; b",
+        }
+    ]
