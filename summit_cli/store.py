@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import os
 import re
 import stat
@@ -168,7 +167,7 @@ def _stamp_of(path: Path, data: bytes | None) -> Stamp:
         st = os.stat(path)
     except FileNotFoundError:
         return Stamp(exists=False)
-    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    digest = _sha256(data) if data is not None else ""
     return Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, digest)
 
 
@@ -179,7 +178,24 @@ def _too_big(path: Path, size: int) -> InvalidData:
     )
 
 
-def _read_with_stamp(path: Path) -> tuple[bytes, Stamp]:
+def _sha256(data: bytes) -> str:
+    import hashlib  # imported when writing: reads key the cache by _content_key
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _content_key(data: bytes) -> str:
+    """What the parse cache is keyed by: the size and two checksums of the bytes.
+
+    zlib is cheap to import (hashlib with OpenSSL is not, at start-up); with CRC-32
+    and Adler-32 together, a changed store that keeps its key is a 1-in-2**64 event.
+    """
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}:{zlib.adler32(data):08x}"
+
+
+def _read_with_stamp(path: Path, *, digest: bool = True) -> tuple[bytes, Stamp]:
     """The file's bytes and the identity of exactly those bytes (fstat of the same fd).
 
     Only ``os`` calls, so that tests can inject faults into every file operation.
@@ -218,8 +234,8 @@ def _read_with_stamp(path: Path) -> tuple[bytes, Stamp]:
         with contextlib.suppress(OSError):
             os.close(fd)
     data = b"".join(chunks)
-    digest = hashlib.sha256(data).hexdigest()
-    return data, Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, digest)
+    checksum = _sha256(data) if digest else ""
+    return data, Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, checksum)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -577,11 +593,14 @@ def check(path: Path) -> Checked:
 # store's real path and trusted only when the store's bytes hash to the same
 # digest and the cache was written by this very version of summits.
 
-CACHE_FORMAT = 4  # 4: formats' regular meetings; 3: YAML outline; 2: marshal; 1: JSON
+CACHE_FORMAT = 5  # 5: content key; 4: meets; 3: YAML outline; 2: marshal; 1: JSON
 
 
 def _cache_file(cache_dir: Path, real: Path) -> Path:
-    key = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    import zlib
+
+    raw = str(real).encode("utf-8", "surrogateescape")
+    key = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
     return cache_dir / f"{key}.bin"
 
 
@@ -771,16 +790,17 @@ def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()
     if location.cache_dir is None:
         return _only(load(path).store, formats_only)
     syntax = syntax_of(path)
-    data, stamp = _read_with_stamp(path)
+    data, _ = _read_with_stamp(path, digest=False)
+    key = _content_key(data)
     real = Path(os.path.realpath(path))
-    cached = _read_cache(location.cache_dir, real, stamp.digest, formats_only)
+    cached = _read_cache(location.cache_dir, real, key, formats_only)
     if cached is not None:
         return cached
     text, _ = _decode(data, str(path))
     fast = _fast_yaml(text) if syntax == "yaml" else None
     store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
     _write_cache(
-        location.cache_dir, real, stamp.digest, store, fast.outline if fast is not None else None
+        location.cache_dir, real, key, store, fast.outline if fast is not None else None
     )
     return _only(store, formats_only)
 
@@ -1029,7 +1049,7 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
     text, bom = _decode(data, str(real))
     entry = None
     if location.cache_dir is not None:
-        entry = _read_cache_entry(location.cache_dir, real, stamp.digest)
+        entry = _read_cache_entry(location.cache_dir, real, _content_key(data))
     # The cache (keyed by these very bytes) spares parsing the file before the splice.
     fast: _FastYAML | None
     if entry is not None and entry[1] is not None:
@@ -1057,7 +1077,7 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
     out = (b"\xef\xbb\xbf" + out) if bom else out
     durable, backup = _write_atomically(real, out, stamp)
     if location.cache_dir is not None:
-        _write_cache(location.cache_dir, real, hashlib.sha256(out).hexdigest(), new, check.outline)
+        _write_cache(location.cache_dir, real, _content_key(out), new, check.outline)
     return Saved(real, fast.store, new, durable=durable, backup=backup)
 
 
@@ -1187,7 +1207,7 @@ def _flock_polling(fd: int, timeout: float) -> bool:
 def _temp_prefix(real: Path) -> str:
     """Temp files of the store at *real*: the lock of another store in the folder does not
     cover them, so each store sweeps only its own."""
-    tag = hashlib.sha256(real.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    tag = _sha256(real.name.encode("utf-8", "surrogateescape"))[:8]
     return f"{TEMP_PREFIX}{tag}-"
 
 
@@ -1509,7 +1529,7 @@ def _cache_after_write(
     location: Location, real: Path, syntax: Syntax, data: bytes, new: Store
 ) -> None:
     if location.cache_dir is not None:
-        _write_cache(location.cache_dir, real, hashlib.sha256(data).hexdigest(), new)
+        _write_cache(location.cache_dir, real, _content_key(data), new)
 
 
 def _recheck(store: Store, source: str) -> None:
