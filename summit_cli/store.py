@@ -799,9 +799,7 @@ def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()
     text, _ = _decode(data, str(path))
     fast = _fast_yaml(text) if syntax == "yaml" else None
     store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
-    _write_cache(
-        location.cache_dir, real, key, store, fast.outline if fast is not None else None
-    )
+    _write_cache(location.cache_dir, real, key, store, fast.outline if fast is not None else None)
     return _only(store, formats_only)
 
 
