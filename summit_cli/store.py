@@ -162,15 +162,6 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
 
 
-def _stamp_of(path: Path, data: bytes | None) -> Stamp:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return Stamp(exists=False)
-    digest = _sha256(data) if data is not None else ""
-    return Stamp(True, st.st_ino, st.st_mtime_ns, st.st_size, digest)
-
-
 def _too_big(path: Path, size: int) -> InvalidData:
     return InvalidData(
         str(path),

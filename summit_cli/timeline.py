@@ -127,10 +127,6 @@ def phase(span: Span, now: datetime) -> Phase:
     return Phase.ONGOING if now < span.end else Phase.PAST
 
 
-def is_over(span: Span, now: datetime) -> bool:
-    return phase(span, now) is Phase.PAST
-
-
 def overlaps(span: Span, lo: datetime | None, hi: datetime | None) -> bool:
     """True when the span meets the window [lo, hi) (either side open when None)."""
     end = span.end if not span.point else span.start + timedelta(microseconds=1)
