@@ -304,14 +304,10 @@ class Faulty:
 def faulty_os(
     fail_at: int, persistent: bool, err: int = errno.EIO, fail_op: str = ""
 ) -> Iterator[Faulty]:
-    from summit_cli import store
+    from summit_cli.store import fs
 
-    fake = Faulty(os, fail_at, persistent, err, fail_op)
-    store.os = fake  # type: ignore[attr-defined]
-    try:
+    with fs.inject(Faulty(os, fail_at, persistent, err, fail_op)) as fake:
         yield fake
-    finally:
-        store.os = os  # type: ignore[attr-defined]
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:

@@ -19,15 +19,8 @@ from typing import Any
 
 from summit_cli.errors import InvalidData, Problem
 from summit_cli.export import FORMULA_PREFIXES, LIST_SEPARATOR, RECORD_KEYS
-from summit_cli.model import (
-    EVENT_KEYS,
-    LIST_KEYS,
-    Event,
-    Format,
-    Store,
-    _Collector,
-    event_from_plain,
-)
+from summit_cli.fromplain import Collector, event_from_plain
+from summit_cli.model import EVENT_KEYS, LIST_KEYS, Event, Format, Store
 
 # Keys of an exported record that are computed from the stored ones (and from
 # "now"): accepted in an input file and ignored. Every record key that is not an
@@ -70,7 +63,7 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     Raises InvalidData listing every problem of the batch (and of the file).
     """
     formats: dict[str, Format] = {**batch.formats, **target.formats}
-    out = _Collector()
+    out = Collector()
     out.problems.extend(batch.problems)
     events: list[Event] = []
     for where, record in batch.records:

@@ -260,11 +260,11 @@ def to_ids(records: Sequence[dict[str, Any]]) -> str:
 
 def to_yaml(records: Sequence[dict[str, Any]]) -> str:
     """A YAML list of records (strings that a YAML 1.1 reader could misread are quoted)."""
-    from summit_cli import yamlio
+    from summit_cli.store import yamltree
 
     if not records:
         return "[]\n"
-    return yamlio.dump(yamlio.to_node([dict(r) for r in records], flow=False))
+    return yamltree.dump(yamltree.to_node([dict(r) for r in records], flow=False))
 
 
 def _record_lines(data: dict[str, Any] | None) -> list[str]:

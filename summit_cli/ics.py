@@ -259,7 +259,7 @@ def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any
 
 def _ics_rule(event: Event, dtstart: Any) -> str:
     """The event's rule as RFC 5545 wants it next to this DTSTART (UNTIL's value type)."""
-    from summit_cli.model import parse_until, rrule_parts
+    from summit_cli.rrules import parse_until, rrule_parts
 
     assert event.rrule is not None
     parts = rrule_parts(event.rrule)
@@ -526,7 +526,7 @@ def ics_batch(text: str, source: str) -> Batch:
 
 
 def _formats_from_json(text: str, batch: Batch) -> None:
-    from summit_cli.model import _Collector, format_from_plain
+    from summit_cli.fromplain import Collector, format_from_plain
 
     try:
         raw = json.loads(text)
@@ -536,7 +536,7 @@ def _formats_from_json(text: str, batch: Batch) -> None:
     if not isinstance(raw, Mapping):
         batch.problems.append(Problem("X-SUMMITS-FORMATS", "not a mapping of formats"))
         return
-    out = _Collector()
+    out = Collector()
     for key, value in raw.items():
         fmt = format_from_plain(key, value, out)
         if fmt is not None:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from summit_cli.model import Event, WallTime, parse_until, rrule_parts
+from summit_cli.model import Event, WallTime
+from summit_cli.rrules import parse_until, rrule_parts
 from summit_cli.timeline import Phase, Span, event_zone, overlaps, phase, span_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)

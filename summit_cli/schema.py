@@ -2,7 +2,7 @@
 
 Printed by ``summits schema``; editors use it through the
 ``# yaml-language-server: $schema=...`` comment at the top of a YAML store.
-The model (``model.store_from_plain``) stays the authority: it also checks what a
+The model (``fromplain.store_from_plain``) stays the authority: it also checks what a
 schema cannot (known time zones, defined format keys, unique ids, end after start).
 """
 

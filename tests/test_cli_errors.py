@@ -237,6 +237,12 @@ def _line_of(text: str, fragment: str) -> int:
     return text[: text.index(fragment)].count("\n") + 1
 
 
+def _field_line(text: str, event_id: str, field: str) -> int:
+    """The line of an event's field: problems point there, not at the event's first line."""
+    start = text.index(f"- id: {event_id}")
+    return text[: text.index(f"{field}:", start)].count("\n") + 1
+
+
 def _replace_once(old: str, new: str) -> str:
     assert BUNDLED_TEXT.count(old) == 1, old
     return BUNDLED_TEXT.replace(old, new)
@@ -270,7 +276,7 @@ BAD_STORES: dict[str, tuple[str, list[str]]] = {
     "unknown-format": (
         UNKNOWN_FORMAT,
         [
-            f"line {_line_of(BUNDLED_TEXT, '- id: 2022-01-12-brussels-nrc')}",
+            f"line {_field_line(BUNDLED_TEXT, '2022-01-12-brussels-nrc', 'format')}",
             "2022-01-12-brussels-nrc",
             "'nope'",
             "geneva, nrc, osce",
@@ -279,7 +285,7 @@ BAD_STORES: dict[str, tuple[str, list[str]]] = {
     "version": (BAD_VERSION, ["version", "2"]),
     "wrong-type": (
         WRONG_TYPE,
-        [f"line {_line_of(BUNDLED_TEXT, '- id: 2022-01-10-geneva-ssd')}", SSD, "round", "three"],
+        [f"line {_field_line(BUNDLED_TEXT, SSD, 'round')}", SSD, "round", "three"],
     ),
     "bad-date": (BAD_DATE, ["2022-01-12-brussels-nrc", "start", "2022-02-30"]),
     "bad-zone": (BAD_ZONE, ["2022-01-13-vienna-osce", "timezone", "Mars/Base"]),
@@ -341,8 +347,8 @@ def test_every_store_problem_is_reported(invoke: Any, store_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("summits: error: ")
     assert "2 problems" in lines[0]
-    ssd_line = f"line {_line_of(BUNDLED_TEXT, f'- id: {SSD}')}"
-    nrc_line = f"line {_line_of(BUNDLED_TEXT, '- id: 2022-01-12-brussels-nrc')}"
+    ssd_line = f"line {_field_line(BUNDLED_TEXT, SSD, 'round')}"
+    nrc_line = f"line {_field_line(BUNDLED_TEXT, '2022-01-12-brussels-nrc', 'format')}"
     assert any("round" in line and SSD in line and ssd_line in line for line in lines[1:])
     assert any("'nope'" in line and nrc_line in line for line in lines[1:])
     assert digest(store_path) == before
@@ -356,7 +362,7 @@ def test_store_end_before_start_has_location(invoke: Any, store_path: Path) -> N
         invoke("list"),
         INVALID_DATA,
         "2021-12-30-phone-call",
-        f"line {_line_of(BUNDLED_TEXT, '- id: 2021-12-30-phone-call')}",
+        f"line {_field_line(BUNDLED_TEXT, '2021-12-30-phone-call', 'end')}",
     )
 
 

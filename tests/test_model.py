@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from summit_cli.fromplain import store_from_plain
 from summit_cli.model import (
     EVENT_KEYS,
     KINDS,
@@ -20,7 +21,6 @@ from summit_cli.model import (
     generate_id,
     parse_wall_time,
     slugify,
-    store_from_plain,
 )
 
 # ------------------------------------------------------------ parse_wall_time

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from summit_cli.errors import InvalidData, InvalidInput, NotFound
-from summit_cli.model import Event, Format, Status, Store, parse_wall_time, store_from_plain
+from summit_cli.fromplain import store_from_plain
+from summit_cli.model import Event, Format, Status, Store, parse_wall_time
 from summit_cli.query import (
     Filter,
     add_event,

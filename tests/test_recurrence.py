@@ -12,15 +12,9 @@ from hypothesis import strategies as st
 
 from summit_cli import query, recurrence, zones
 from summit_cli.errors import InvalidInput
-from summit_cli.model import (
-    EVENT_KEYS,
-    Event,
-    Store,
-    WallTime,
-    check_rrule,
-    parse_wall_time,
-    store_from_plain,
-)
+from summit_cli.fromplain import store_from_plain
+from summit_cli.model import EVENT_KEYS, Event, Store, WallTime, parse_wall_time
+from summit_cli.rrules import check_rrule
 
 VIENNA = ZoneInfo("Europe/Vienna")
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from summit_cli import query, store
+from summit_cli.store import backups, fs, transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "summits.yaml"
@@ -56,7 +57,7 @@ def tiny_store(folder: Path) -> Path:
 
 
 def temps(folder: Path) -> list[Path]:
-    return [p for p in folder.iterdir() if p.name.startswith(store.TEMP_PREFIX)]
+    return [p for p in folder.iterdir() if p.name.startswith(fs.TEMP_PREFIX)]
 
 
 def add(invoke: Any, path: Path, title: str, *extra: str) -> Any:
@@ -85,7 +86,10 @@ def test_kill_9_during_writes_leaves_old_or_new_no_stale_lock(tmp_path: Path) ->
 
 
 def test_orphaned_temp_files_are_swept_by_the_next_write(invoke: Any, store_path: Path) -> None:
-    orphan = store_path.parent / f"{store._temp_prefix(store_path.resolve())}dead-writer"
+    orphan = (
+        store_path.parent
+        / f"{fs.TEMP_PREFIX + transaction.temp_tag(store_path.resolve())}dead-writer"
+    )
     orphan.write_bytes(b"half a store")
     assert add(invoke, store_path, "Sweep").exit_code == 0
     assert temps(store_path.parent) == []
@@ -171,11 +175,8 @@ def test_a_failed_folder_sync_after_the_commit_point_warns(invoke: Any, store_pa
                 raise OSError(errno.EIO, "I/O error")
             real_fsync(fd)
 
-    store.os = DirSyncFails()  # type: ignore[attr-defined]
-    try:
+    with fs.inject(DirSyncFails()):
         result = add(invoke, store_path, "Durable?")
-    finally:
-        store.os = os  # type: ignore[attr-defined]
     assert result.exit_code == 0
     assert "durability is unconfirmed" in result.stderr
 
@@ -229,7 +230,7 @@ def test_mode_owner_and_symlink_are_kept(invoke: Any, tmp_path: Path) -> None:
         assert (real.stat().st_uid, real.stat().st_gid) == (65534, 65534)
     assert (real_dir / "summits.yaml.lock").exists()  # the lock follows the real file
     assert not (tmp_path / "link.yaml.lock").exists()
-    assert store.backup_folder(real).is_dir()
+    assert backups.folder_of(real).is_dir()
     assert "Through the link" in real.read_text()
 
 
@@ -293,7 +294,7 @@ def test_undo_restores_the_state_before_the_last_write(invoke: Any, store_path: 
     third = invoke("--store", str(store_path), "undo")
     assert third.exit_code == 1 and "nothing to undo" in third.stderr
     assert store_path.read_bytes() == original
-    undone = [b for b in store.list_backups(store_path) if b.undone]
+    undone = [b for b in backups.list_backups(store_path) if b.undone]
     assert len(undone) == 2  # the undone states are kept too
     assert undone[-1].path.read_bytes() == after_one
 
@@ -303,7 +304,7 @@ def test_undo_skips_a_backup_left_by_a_crash_after_the_commit_point(
 ) -> None:
     original = store_path.read_bytes()
     assert add(invoke, store_path, "One", "--id", "one").exit_code == 0
-    folder = store.backup_folder(store_path)
+    folder = backups.folder_of(store_path)
     os.link(store_path, folder / "000099.yaml")  # as if we died right after the link
     result = invoke("--store", str(store_path), "undo")
     assert result.exit_code == 0
@@ -312,11 +313,11 @@ def test_undo_skips_a_backup_left_by_a_crash_after_the_commit_point(
 
 def test_backups_are_pruned_to_the_newest(invoke: Any, tmp_path: Path) -> None:
     path = tiny_store(tmp_path)
-    for n in range(store.BACKUP_KEEP + 3):
+    for n in range(backups.KEEP + 3):
         assert add(invoke, path, f"E{n}", "--id", f"e{n}").exit_code == 0
-    kept = store.list_backups(path)
-    assert len(kept) == store.BACKUP_KEEP
-    assert kept[-1].seq == store.BACKUP_KEEP + 3
+    kept = backups.list_backups(path)
+    assert len(kept) == backups.KEEP
+    assert kept[-1].seq == backups.KEEP + 3
 
 
 def test_undo_itself_is_a_safe_write(invoke: Any, store_path: Path) -> None:
@@ -387,10 +388,11 @@ def test_validate_reports_every_problem_with_its_line(invoke: Any, tmp_path: Pat
     assert result.exit_code == 3
     found = json.loads(result.stdout)
     assert {f["level"] for f in found} == {"error"}
-    assert [f["line"] for f in found] == [3, 6, 8]
+    # Each problem points at the line of the field it is about.
+    assert [f["line"] for f in found] == [3, 7, 11]
     text = invoke("--store", str(path), "validate")
     assert text.exit_code == 3
-    assert f"{path}:6: error: events[0]:" in text.stdout
+    assert f"{path}:7: error: events[0]:" in text.stdout
     assert len(text.stdout.splitlines()) == 3
 
 

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from conftest import BUNDLED, ROOT
 
-from summit_cli import schema, yamlio
+from summit_cli import schema
+from summit_cli.store import yamltree
 
 jsonschema = pytest.importorskip("jsonschema")
 
 
 def _plain(text: str) -> Any:
-    return json.loads(json.dumps(yamlio.load(text), default=str))
+    return json.loads(json.dumps(yamltree.load(text), default=str))
 
 
 def test_schema_command_prints_the_shipped_schema(invoke: Any):
@@ -62,7 +63,7 @@ def test_readme_store_example_validates():
     ],
 )
 def test_schema_and_model_refuse_the_same_mistakes(change: dict[str, Any], where: str):
-    from summit_cli.model import store_from_plain
+    from summit_cli.fromplain import store_from_plain
 
     document = {"version": 1, "formats": {}, "events": [], **change}
     problems = schema.schema_problems(document)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import fcntl
-import hashlib
 import itertools
 import json
 import os
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from summit_cli import store, yamlio
+from summit_cli import store
 from summit_cli.errors import (
     InvalidData,
     InvalidInput,
@@ -29,6 +28,7 @@ from summit_cli.errors import (
 )
 from summit_cli.model import Event, Format, Status, Store, WallTime, parse_wall_time
 from summit_cli.query import add_event, add_format
+from summit_cli.store import fs, reading, transaction, yamltree
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "summits.yaml"
@@ -38,13 +38,13 @@ BUNDLED = ROOT / "data" / "summits.yaml"
 def fresh_yaml_parser() -> Iterator[None]:
     """A new YAML parser per test, so one test's failed parse cannot leak into another
     (see test_a_failed_yaml_parse_does_not_break_later_loads)."""
-    yamlio._yaml.cache_clear()
+    yamltree._yaml.cache_clear()
     yield
-    yamlio._yaml.cache_clear()
+    yamltree._yaml.cache_clear()
 
 
 def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return fs.digest(path.read_bytes())
 
 
 def new_event(event_id: str = "2022-02-01-geneva-talks", **fields: Any) -> Event:
@@ -65,7 +65,7 @@ def adding(event: Event) -> Callable[[Store], Store]:
 
 
 def temp_files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(store.TEMP_PREFIX))
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(fs.TEMP_PREFIX))
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -170,17 +170,17 @@ def test_yaml_round_must_be_a_plain_decimal(tmp_path: Path, value: str, shown: s
     with pytest.raises(InvalidData) as info:
         store.load(path)
     assert str(info.value) == (
-        f"{path}: line 3: events[0] (id a-1): round must be a positive whole number, not {shown}"
+        f"{path}: line 6: events[0] (id a-1): round must be a positive whole number, not {shown}"
     )
 
 
-def test_problems_name_the_line_of_their_event(tmp_path: Path) -> None:
+def test_problems_name_the_line_of_their_field(tmp_path: Path) -> None:
     text = MINIMAL + '  - id: b-2\n    title: Second\n    start: "2022-01-32"\n    kind: party\n'
     path = write(tmp_path / "s.yaml", text)
     with pytest.raises(InvalidData) as info:
         store.load(path)
     wheres = [p.where for p in info.value.problems]
-    assert wheres == ["line 6: events[1] (id b-2)", "line 6: events[1] (id b-2)"]
+    assert wheres == ["line 9: events[1] (id b-2)", "line 8: events[1] (id b-2)"]
     assert "2 problems" in str(info.value)
 
 
@@ -343,12 +343,12 @@ def test_bom_is_accepted_and_kept(tmp_path: Path, suffix: str) -> None:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "MAX_STORE_BYTES", 64)
+    monkeypatch.setattr(reading, "MAX_STORE_BYTES", 64)
     path = write(tmp_path / "s.yaml", MINIMAL + "# padding\n" * 10)
     with pytest.raises(InvalidData) as info:
         store.load(path)
     assert f"the file is {path.stat().st_size} bytes" in str(info.value)
-    assert "limited to 64 bytes" in str(info.value)
+    assert "the limit is 64" in str(info.value)
     small = write(tmp_path / "small.json", '{"version": 1}')
     assert store.load(small).store == Store()
 
@@ -633,11 +633,11 @@ def test_same_identity_with_the_same_bytes_is_not_a_change(tmp_path: Path) -> No
 def test_check_unchanged_compares_the_stamp(tmp_path: Path) -> None:
     path = write(tmp_path / "s.yaml", MINIMAL)
     stamp = store.load(path).stamp
-    store._check_unchanged(path, stamp)  # nothing changed: no error
+    transaction.check_unchanged(path, stamp)  # nothing changed: no error
     with pytest.raises(StoreChanged):
-        store._check_unchanged(path, replace(stamp, size=stamp.size + 1, digest="0" * 64))
+        transaction.check_unchanged(path, replace(stamp, size=stamp.size + 1, digest="0" * 64))
     with pytest.raises(StoreChanged, match="removed"):
-        store._check_unchanged(tmp_path / "gone.yaml", stamp)
+        transaction.check_unchanged(tmp_path / "gone.yaml", stamp)
 
 
 def test_store_removed_during_the_change_is_store_changed(tmp_path: Path) -> None:
@@ -754,8 +754,8 @@ def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
 def test_orphaned_temp_files_are_swept_by_the_next_write(tmp_path: Path) -> None:
     path = write(tmp_path / "s.yaml", MINIMAL)
     orphans = [
-        write(tmp_path / f"{store.TEMP_PREFIX}abc123", "half a store"),
-        write(tmp_path / f"{store.TEMP_PREFIX}zzz", b""),
+        write(tmp_path / f"{fs.TEMP_PREFIX}abc123", "half a store"),
+        write(tmp_path / f"{fs.TEMP_PREFIX}zzz", b""),
     ]
     unrelated = write(tmp_path / "notes.txt", "keep")
     store.update(store.Location(path), adding(new_event()))
@@ -769,14 +769,14 @@ def test_sweeping_spares_a_sibling_stores_write(
 ) -> None:
     a = write(tmp_path / "a.yaml", MINIMAL)
     b = write(tmp_path / "b.yaml", MINIMAL)
-    check = store._check_unchanged
+    check = transaction.check_unchanged
 
     def meanwhile(real: Path, expected: store.Stamp) -> None:
         if real.name == "b.yaml":  # b's temp file exists; a is written by another process
             store.update(store.Location(a), adding(new_event("from-a")))
         check(real, expected)
 
-    monkeypatch.setattr(store, "_check_unchanged", meanwhile)
+    monkeypatch.setattr(transaction, "check_unchanged", meanwhile)
     store.update(store.Location(b), adding(new_event("from-b")))
     assert store.load(b).store.event("from-b") is not None
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summit_cli.errors import InvalidInput
-from summit_cli.model import Event, WallTime, parse_wall_time, store_from_plain
+from summit_cli.fromplain import store_from_plain
+from summit_cli.model import Event, WallTime, parse_wall_time
 from summit_cli.timeline import (
     DateOrder,
     Phase,

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summit_cli import store, yamlio
+from summit_cli import store
+from summit_cli.store import yamlfast, yamltree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,8 +42,8 @@ SAMPLES = [
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_fast_and_round_trip_loaders_agree(text: str) -> None:
-    fast, _ = yamlio.load_fast(text)
-    assert fast == plain(yamlio.load(text))
+    fast, _ = yamlfast.load_fast(text)
+    assert fast == plain(yamltree.load(text))
 
 
 @pytest.mark.parametrize(
@@ -57,13 +58,13 @@ def test_fast_and_round_trip_loaders_agree(text: str) -> None:
     ],
 )
 def test_unusual_yaml_is_left_to_the_round_trip_loader(text: str) -> None:
-    with pytest.raises(yamlio.FastLoadRefused):
-        yamlio.load_fast(text)
+    with pytest.raises(yamlfast.FastLoadRefused):
+        yamlfast.load_fast(text)
 
 
 def test_the_outline_points_at_every_event(tmp_path: Path) -> None:
     text = SAMPLES[0]
-    _, outline = yamlio.load_fast(text)
+    _, outline = yamlfast.load_fast(text)
     assert outline is not None
     lines = text.splitlines()
     assert lines[outline.events_line].startswith("events:")
@@ -79,9 +80,9 @@ scalars = st.text(
 
 @given(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), scalars, max_size=6))
 def test_any_dumped_mapping_reads_the_same_both_ways(data: dict[str, str]) -> None:
-    text = yamlio.dump(yamlio.to_node(data, flow=False)) if data else "{}\n"
-    fast, _ = yamlio.load_fast(text)
-    assert fast == plain(yamlio.load(text)) == (data or {})
+    text = yamltree.dump(yamltree.to_node(data, flow=False)) if data else "{}\n"
+    fast, _ = yamlfast.load_fast(text)
+    assert fast == plain(yamltree.load(text)) == (data or {})
 
 
 def _add(event_id: str) -> Any:

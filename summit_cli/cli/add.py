@@ -279,7 +279,7 @@ def read_input(source: str) -> tuple[str, store.Syntax]:
 
 def events_from_records(tree: object, current: Store, source: str) -> list[Event]:
     """Validate one record or a list of records; every problem is reported at once."""
-    from summit_cli.model import events_from_plain
+    from summit_cli.fromplain import events_from_plain
 
     records = tree if isinstance(tree, list) else [tree]
     if isinstance(tree, dict) and isinstance(tree.get("events"), list):

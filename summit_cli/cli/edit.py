@@ -37,6 +37,7 @@ from summit_cli.cli.options import complete_id, settings_of
 from summit_cli.cli.settings import Settings
 from summit_cli.errors import InvalidData, InvalidInput
 from summit_cli.export import LIST_SEPARATOR
+from summit_cli.fromplain import validate_event
 from summit_cli.model import (
     EVENT_KEYS,
     KINDS,
@@ -47,7 +48,6 @@ from summit_cli.model import (
     Status,
     Store,
     WallTime,
-    validate_event,
 )
 
 EDITABLE = tuple(k for k in EVENT_KEYS if k not in {"id", "history"})

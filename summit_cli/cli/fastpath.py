@@ -212,7 +212,9 @@ def complete() -> int | None:
     from summit_cli import store
 
     try:
-        location = store.locate(glob.get("store_path") or os.environ.get("SUMMITS_STORE"))
+        location = store.locate(
+            glob.get("store_path") or os.environ.get("SUMMITS_STORE"), os.environ
+        )
         ids = [e.id for e in store.read_store(location).events]
     except Exception:
         ids = []

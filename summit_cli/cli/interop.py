@@ -241,7 +241,7 @@ def read_batch(text: str, kind: str, source: str) -> Any:
     tree = store.parse_text(text, syntax, source)
     if isinstance(tree, list):
         return csvio.records_batch(tree, source)
-    from summit_cli.model import store_from_plain
+    from summit_cli.fromplain import store_from_plain
 
     parsed, problems = store_from_plain({} if tree is None else tree)
     problems += store.validate_store(parsed)

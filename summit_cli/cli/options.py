@@ -33,7 +33,7 @@ def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
     from summit_cli import store
 
     try:
-        current = store.read_store(store.locate(_store_hint(ctx)))
+        current = store.read_store(store.locate(_store_hint(ctx), os.environ))
     except Exception:
         return []
     return [k for k in current.formats if k.startswith(incomplete)]
@@ -44,7 +44,7 @@ def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
     from summit_cli import store
 
     try:
-        current = store.read_store(store.locate(_store_hint(ctx)))
+        current = store.read_store(store.locate(_store_hint(ctx), os.environ))
     except Exception:
         return []
     return [e.id for e in current.all_events() if e.id.startswith(incomplete)]

@@ -31,7 +31,7 @@ class Settings:
     cache: bool = True  # SUMMITS_CACHE=0 turns the parse cache off
 
     def location(self) -> store.Location:
-        return store.locate(self.store_path, cache=self.cache)
+        return store.locate(self.store_path, os.environ, cache=self.cache)
 
 
 def system_zone_name() -> str:

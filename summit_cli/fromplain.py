@@ -1,0 +1,364 @@
+"""Plain data (what the JSON and YAML parsers give) to the model, with every problem found.
+
+Each problem is reported with where it is ("events[3] (id x)", "formats.geneva"),
+so a file with many mistakes gets them all in one go. Nothing here reads files,
+the clock or the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from summit_cli.errors import Problem
+from summit_cli.model import (
+    CHANGE_KEYS,
+    KINDS,
+    SLUG_RE,
+    STATUSES,
+    STORE_VERSION,
+    TEXT_KEYS,
+    Change,
+    Event,
+    Format,
+    Status,
+    Store,
+    WallTime,
+    generate_id,
+    meets_id,
+    parse_wall_time,
+)
+from summit_cli.rrules import RRULE_MAX_LEN, check_rrule
+from summit_cli.zones import is_zone_name
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Collector:
+    """Accumulates problems so that loading reports all of them at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.problems.append(Problem(where, what))
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _text(
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    out: Collector,
+    *,
+    required: bool = False,
+    max_len: int = 20_000,
+) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            out.add(where, f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        out.add(where, f"{key} must be a string, not {_type_name(value)}")
+        return None
+    if required and not value.strip():
+        out.add(where, f"{key} must not be empty")
+        return None
+    if len(value) > max_len:
+        out.add(where, f"{key} is longer than {max_len} characters")
+        return None
+    return str(value)
+
+
+def _text_list(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (str(value),)
+    if not isinstance(value, list | tuple):
+        out.add(where, f"{key} must be a list of strings, not {_type_name(value)}")
+        return ()
+    items: list[str] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            out.add(where, f"{key}[{i}] must be a string, not {_type_name(item)}")
+        else:
+            items.append(str(item))
+    return tuple(items)
+
+
+def _wall(
+    raw: Mapping[str, Any], key: str, where: str, out: Collector, *, required: bool = False
+) -> WallTime | None:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            out.add(where, f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        out.add(
+            where,
+            f'{key} must be a quoted string such as "2022-01-10T09:00", not {_type_name(value)}',
+        )
+        return None
+    try:
+        return parse_wall_time(value)
+    except ValueError as exc:
+        out.add(where, f"{key}: {exc}")
+        return None
+
+
+def format_from_plain(key: Any, raw: Any, out: Collector) -> Format | None:
+    where = f"formats.{key}"
+    if not isinstance(key, str) or not SLUG_RE.match(key):
+        out.add("formats", f"format key {key!r} must match [a-z0-9][a-z0-9-]*")
+        return None
+    if not isinstance(raw, Mapping):
+        out.add(where, f"must be a mapping with a name, not {_type_name(raw)}")
+        return None
+    name = _text(raw, "name", where, out, required=True, max_len=500)
+    description = _text(raw, "description", where, out)
+    tz = _text(raw, "timezone", where, out, max_len=100)
+    if tz is not None and not is_zone_name(tz):
+        out.add(where, f"timezone {tz!r} is not an IANA time zone name")
+        tz = None
+    if name is None:
+        return None
+    meets = _meets(key, name, tz, raw.get("meets"), where, out)
+    return Format(key, name, description, tz, meets)
+
+
+def _meets(
+    key: str, name: str, tz: str | None, raw: Any, where: str, out: Collector
+) -> Event | None:
+    """A format's regular meetings: a recurring event with the format's defaults."""
+    if raw is None:
+        return None
+    where = f"{where}.meets"
+    if not isinstance(raw, Mapping):
+        out.add(where, f"must be a mapping with start and rrule, not {_type_name(raw)}")
+        return None
+    if not raw.get("rrule"):
+        out.add(where, "needs an rrule (the format's regular meetings repeat)")
+        return None
+    unknown = sorted(str(k) for k in raw if k in {"id", "format"})
+    if unknown:
+        out.add(where, f"{', '.join(unknown)} cannot be set here (implied by the format)")
+        return None
+    plain = {"title": name, "timezone": tz, **dict(raw), "id": meets_id(key), "format": key}
+    return event_from_plain(plain, where, {key: Format(key, name)}, out)
+
+
+def event_from_plain(
+    raw: Any, where: str, formats: Mapping[str, Format], out: Collector
+) -> Event | None:
+    """Build an Event from a parsed mapping, adding every problem to *out*."""
+    if not isinstance(raw, Mapping):
+        out.add(where, f"an event must be a mapping, not {_type_name(raw)}")
+        return None
+    before = len(out.problems)
+    event_id = raw.get("id")
+    if event_id is not None:
+        if not isinstance(event_id, str) or not SLUG_RE.match(event_id):
+            out.add(
+                where, f"id {event_id!r} must match [a-z0-9][a-z0-9-]* (at most 100 characters)"
+            )
+        else:
+            where = f"{where} (id {event_id})"
+    title = _text(raw, "title", where, out, required=True, max_len=1000)
+    kind = raw.get("kind", "other")
+    if kind is None:
+        kind = "other"
+    if kind not in KINDS:
+        out.add(where, f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+    fmt = raw.get("format")
+    if fmt is not None:
+        if not isinstance(fmt, str):
+            out.add(where, f"format must be a string, not {_type_name(fmt)}")
+        elif fmt not in formats:
+            known = ", ".join(formats) or "none defined"
+            out.add(where, f"format {fmt!r} is not defined under formats (known: {known})")
+    rnd = raw.get("round")
+    if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1):
+        out.add(where, f"round must be a positive whole number, not {rnd!r}")
+    start = _wall(raw, "start", where, out, required=True)
+    end = _wall(raw, "end", where, out)
+    tz = raw.get("timezone")
+    if tz is not None and (not isinstance(tz, str) or not is_zone_name(tz)):
+        out.add(where, f"timezone {tz!r} is not an IANA time zone name (e.g. Europe/Zurich)")
+    status = raw.get("status", "scheduled")
+    if status is None:
+        status = "scheduled"
+    if status not in STATUSES:
+        out.add(where, f"status {status!r} is not one of: {', '.join(STATUSES)}")
+    texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
+    lists = {key: _text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
+    history = _history(raw.get("history"), where, out)
+    rrule = _text(raw, "rrule", where, out, max_len=RRULE_MAX_LEN)
+    if rrule is not None:
+        try:
+            rrule = check_rrule(rrule)
+        except ValueError as exc:
+            out.add(where, f"rrule: {exc}")
+            rrule = None
+    exdates = _exdates(raw, where, out)
+    if exdates and raw.get("rrule") is None:
+        out.add(where, "exdates need an rrule (they skip occurrences of a recurring event)")
+    if len(out.problems) > before or title is None or start is None:
+        return None
+    return Event(
+        id=str(event_id or ""),
+        title=title,
+        kind=str(kind),
+        format=fmt,
+        round=rnd,
+        start=start,
+        end=end,
+        timezone=tz,
+        status=Status(status),
+        participants=lists["participants"],
+        sources=lists["sources"],
+        tags=lists["tags"],
+        history=history,
+        rrule=rrule,
+        exdates=exdates,
+        **texts,
+    )
+
+
+def _exdates(raw: Mapping[str, Any], where: str, out: Collector) -> tuple[WallTime, ...]:
+    walls = []
+    for index, text in enumerate(_text_list(raw, "exdates", where, out)):
+        try:
+            walls.append(parse_wall_time(text))
+        except ValueError as exc:
+            out.add(where, f"exdates[{index}]: {exc}")
+    return tuple(walls)
+
+
+def _history(value: Any, where: str, out: Collector) -> tuple[Change, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        out.add(where, f"history must be a list of changes, not {_type_name(value)}")
+        return ()
+    changes = []
+    for index, item in enumerate(value):
+        at = f"{where} history[{index}]"
+        if not isinstance(item, Mapping):
+            out.add(at, f"must be a mapping, not {_type_name(item)}")
+            continue
+        fields = {
+            key: _text(item, key, at, out, required=key in {"at", "change"}, max_len=5000)
+            for key in CHANGE_KEYS
+        }
+        if fields["at"] is not None and fields["change"] is not None:
+            changes.append(Change(**fields))  # type: ignore[arg-type]
+    return tuple(changes)
+
+
+def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
+    """Build the Store from a parsed document; returns it with every problem found."""
+    out = Collector()
+    if not isinstance(tree, Mapping):
+        out.add(
+            "",
+            f"the top level must be a mapping with version, formats and events, "
+            f"not {_type_name(tree)}",
+        )
+        return Store(), out.problems
+    version = tree.get("version", STORE_VERSION)
+    if type(version) is not int or version != STORE_VERSION:
+        out.add("version", f"unsupported store version {version!r} (this summits reads version 1)")
+        return Store(), out.problems
+    raw_formats = tree.get("formats")
+    if raw_formats is None:
+        raw_formats = {}
+    formats: dict[str, Format] = {}
+    if not isinstance(raw_formats, Mapping):
+        out.add("formats", f"must be a mapping of key -> format, not {_type_name(raw_formats)}")
+    else:
+        for key, raw in raw_formats.items():
+            fmt = format_from_plain(key, raw, out)
+            if fmt is not None:
+                formats[fmt.key] = fmt
+    raw_events = tree.get("events")
+    if raw_events is None:
+        raw_events = []
+    events: list[Event] = []
+    if not isinstance(raw_events, list | tuple):
+        out.add("events", f"must be a list of events, not {_type_name(raw_events)}")
+        raw_events = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_events):
+        event = event_from_plain(raw, f"events[{index}]", formats, out)
+        if event is None:
+            continue
+        if event.id:
+            if event.id in seen:
+                out.add(
+                    f"events[{index}] (id {event.id})",
+                    f"duplicate id (first used by events[{seen[event.id]}])",
+                )
+                continue
+            seen[event.id] = index
+            if any(f.meets is not None and f.meets.id == event.id for f in formats.values()):
+                out.add(
+                    f"events[{index}] (id {event.id})",
+                    "this id belongs to a format's regular meetings (formats.*.meets)",
+                )
+                continue
+        events.append(event)
+    taken = set(seen) | {f.meets.id for f in formats.values() if f.meets is not None}
+    named: list[Event] = []
+    for event in events:
+        if event.id:
+            named.append(event)
+            continue
+        generated = replace(event, id=generate_id(event, taken))
+        taken.add(generated.id)
+        named.append(generated)
+    return Store(formats=formats, events=tuple(named), version=STORE_VERSION), out.problems
+
+
+def events_from_plain(
+    records: Sequence[Any], formats: Mapping[str, Format], label: str = "record", first: int = 1
+) -> tuple[list[Event], list[Problem]]:
+    """Validate a batch of event records (for imports); returns events and every problem.
+
+    Problems are located as "<label> <n>", numbering the records from *first*.
+    """
+    out = Collector()
+    events = []
+    for index, raw in enumerate(records):
+        event = event_from_plain(raw, f"{label} {index + first}", formats, out)
+        if event is not None:
+            events.append(event)
+    return events, out.problems
+
+
+def validate_event(
+    raw: Any, formats: Mapping[str, Format], where: str
+) -> tuple[Event | None, list[Problem]]:
+    """One record -> (Event or None, every problem), located by *where*."""
+    out = Collector()
+    return event_from_plain(raw, where, formats, out), out.problems
