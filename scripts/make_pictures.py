@@ -24,9 +24,13 @@ TZ = "Europe/Zurich"
 
 def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
     """(file name, the command it shows, a builder of the renderable for a width)."""
-    from summit_cli import query, render, store, trackviews, views
+    from summit_cli import query, store
+    from summit_cli.cli.environment import Environment
     from summit_cli.cli.settings import build
-    from summit_cli.monthgrid import WEEK_STARTS
+    from summit_cli.render import terminal as render
+    from summit_cli.views import cards, tables
+    from summit_cli.views import tracks as trackviews
+    from summit_cli.views.monthgrid import WEEK_STARTS
 
     settings = build(
         store_path=str(ROOT / "data" / "summits.yaml"),
@@ -34,6 +38,7 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
         tz_text=TZ,
         date_order=None,
         lock_timeout=1.0,
+        env=Environment.from_process(),
     )
     now, display = settings.now, settings.display
     current = store.read_store(store.Location(ROOT / "data" / "summits.yaml"))
@@ -45,11 +50,11 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
     ahead = query.upcoming(items, now)
     prefix = f"summits --tz {TZ} --now '{NOW}'"
     return [
-        ("list", f"{prefix} list", lambda w: render.table(views.events_table(items, display), w)),
+        ("list", f"{prefix} list", lambda w: render.table(tables.events_table(items, display), w)),
         (
             "upcoming",
             f"{prefix} upcoming",
-            lambda w: render.table(views.events_table(ahead, display, now), w),
+            lambda w: render.table(tables.events_table(ahead, display, now), w),
         ),
         (
             "timeline",
@@ -76,7 +81,7 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
         (
             "formats",
             f"{prefix} formats",
-            lambda w: render.table(views.formats_table(summaries, now), w),
+            lambda w: render.table(tables.formats_table(summaries, now), w),
         ),
         (
             "format",
@@ -86,7 +91,7 @@ def pictures() -> list[tuple[str, str, Callable[[int], Any]]]:
         (
             "show",
             f"summits --tz Asia/Shanghai --now '{NOW}' show 2021-12-30-phone-call",
-            lambda w: render.card(views.event_card(call, current, _zone("Asia/Shanghai"), now)),
+            lambda w: render.card(cards.event_card(call, current, _zone("Asia/Shanghai"), now)),
         ),
     ]
 

@@ -47,10 +47,16 @@ STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")
 _WALL_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?\Z",
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?))?"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?\Z",
     re.ASCII,
 )
+# The dates summits accepts anywhere (store, typed input, imports, --now): every
+# computation on them (zones, a year of recurrence, a 1000-year --within) stays
+# inside what datetime can represent.
+MIN_DATE = date(1000, 1, 1)
+MAX_DATE = date(8999, 12, 31)
+MAX_OFFSET = timedelta(hours=18)
 
 # Every key of an event, in the order they are written and shown.
 EVENT_KEYS: tuple[str, ...] = (
@@ -100,11 +106,12 @@ class WallTime:
         return self.time is None
 
     def isoformat(self) -> str:
-        """The canonical text written to the store."""
-        if self.time is None:
-            return self.date.isoformat()
-        spec = "seconds" if self.time.second else "minutes"
-        text = f"{self.date.isoformat()}T{self.time.isoformat(timespec=spec)}"
+        """The canonical text written to the store (a date may carry an offset: its venue's
+        days run at that offset, as in ``2022-01-12+03:00``)."""
+        text = self.date.isoformat()
+        if self.time is not None:
+            spec = "seconds" if self.time.second else "minutes"
+            text += f"T{self.time.isoformat(timespec=spec)}"
         if self.offset is not None:
             text += "Z" if not self.offset else format_offset(self.offset)
         return text
@@ -113,8 +120,16 @@ class WallTime:
         return self.isoformat()
 
 
+def check_date_range(day: date, text: str) -> None:
+    """ValueError when *day* is outside the dates summits supports."""
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(
+            f"{text!r} is out of range: summits supports dates from {MIN_DATE} to {MAX_DATE}"
+        )
+
+
 def parse_wall_time(text: str) -> WallTime:
-    """Parse the store's time form: ``YYYY-MM-DD[THH:MM[:SS][offset]]``.
+    """Parse the store's time form: ``YYYY-MM-DD[THH:MM[:SS]][offset]``.
 
     Raises ValueError with a message naming what is wrong.
     """
@@ -128,6 +143,7 @@ def parse_wall_time(text: str) -> WallTime:
         clock = time.fromisoformat(match["time"]) if match["time"] else None
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a valid date or time: {exc}") from None
+    check_date_range(day, text)
     offset: timedelta | None = None
     if match["offset"]:
         raw = match["offset"]
@@ -135,9 +151,9 @@ def parse_wall_time(text: str) -> WallTime:
             offset = timedelta(0)
         else:
             hours, minutes = int(raw[1:3]), int(raw[-2:])
-            if hours >= 24 or minutes >= 60:
-                raise ValueError(f"{text!r} has an impossible UTC offset")
             offset = timedelta(hours=hours, minutes=minutes)
+            if minutes >= 60 or offset > MAX_OFFSET:
+                raise ValueError(f"{text!r} has an impossible UTC offset (at most ±18:00)")
             if raw[0] == "-":
                 offset = -offset
     return WallTime(day, clock, offset)
@@ -341,3 +357,12 @@ def generate_id(event: Event, taken: set[str] | frozenset[str]) -> str:
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+def check_choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """*value* when it is one of *allowed*; else the usage error naming them (exit 2)."""
+    if value not in allowed:
+        from summit_cli.errors import InvalidInput
+
+        raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
+    return value

@@ -210,7 +210,19 @@ def find_event(store: Store, event_id: str) -> Event:
                 f"{event_id!r} is the regular meetings of format {fmt.key!r}: change them "
                 f"under formats.{fmt.key}.meets in the store"
             )
-    raise NotFound(f"no event with id {event_id!r}")
+    raise NotFound(
+        f"no event with id {event_id!r}{closest(event_id, [e.id for e in store.events])}"
+    )
+
+
+def closest(wanted: str, known: list[str]) -> str:
+    """ " (did you mean ...?)" with the nearest known ids, or where to find them."""
+    import difflib
+
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+    if close:
+        return f" (did you mean {', '.join(close)}?)"
+    return " (list them with: summits list --output ids)"
 
 
 # ------------------------------------------------------------------- edits
@@ -306,3 +318,32 @@ def merge_events(
         raise InvalidData("", problems)
     report = MergeReport(tuple(added), tuple(updated), tuple(unchanged))
     return store.with_events(events), report
+
+
+def countdown_target(
+    store: Store,
+    event_id: str | None,
+    spec: Filter,
+    display: tzinfo,
+    now: datetime,
+    *,
+    include_cancelled: bool = False,
+    within: timedelta | None = None,
+) -> Placed:
+    """What ``countdown`` counts down to: the event *event_id* (its next occurrence when it
+    repeats), else the next event matching *spec*. NotFound when there is none."""
+    if event_id is not None:
+        from summit_cli import recurrence
+
+        event = find_event(store, event_id)
+        if not event.rrule:
+            return Placed(event, span_of(event, display))
+        ahead = recurrence.next_occurrences(event, now, display, 1)
+        if not ahead:
+            raise NotFound(f"{event_id} has no occurrence after now")
+        return Placed(ahead[0].event, ahead[0].span, ahead[0].day)
+    selected = select(store, spec, display, now=now)
+    items = upcoming(selected, now, include_cancelled=include_cancelled, within=within)
+    if not items:
+        raise NotFound("no upcoming event matches")
+    return items[0]

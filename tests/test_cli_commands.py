@@ -333,9 +333,11 @@ def test_upcoming_nothing_names_latest_past_event(invoke: Any) -> None:
     result = ok(invoke("--now", "2023-01-01", "upcoming"))
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
+    # One sentence, then each hint on a line of its own (no line longer than 100 characters).
+    assert len(lines) == 3 and all(len(line) <= 100 for line in lines)
     assert OSCE in lines[0]
-    assert "--now 2022-01-13" in lines[0]
+    assert f"summits show {OSCE}" in lines[1]
+    assert "summits --now 2022-01-13 upcoming" in lines[2]
     # The hint works: looking from then shows that event.
     assert ids(invoke, "--now", "2022-01-13", "upcoming") == [OSCE]
 

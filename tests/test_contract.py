@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from summit_cli import export
+from summit_cli import records as rec
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "summit_cli" / "schemas" / "event-records.schema.json"
@@ -157,15 +157,15 @@ def test_schema_is_valid_draft_2020_12(schema: dict[str, Any]) -> None:
 
 def test_schema_keys_are_record_keys_in_order(schema: dict[str, Any]) -> None:
     record = schema["$defs"]["record"]
-    assert record["required"] == list(export.RECORD_KEYS)
-    assert list(record["properties"]) == list(export.RECORD_KEYS)
+    assert record["required"] == list(rec.RECORD_KEYS)
+    assert list(record["properties"]) == list(rec.RECORD_KEYS)
     assert record["additionalProperties"] is False
 
 
 def test_record_keys_keep_the_published_order() -> None:
     """The keys published with issue 3 stay first, in order; new keys only come after."""
-    assert export.RECORD_KEYS[: len(PUBLISHED_KEYS)] == PUBLISHED_KEYS
-    assert len(set(export.RECORD_KEYS)) == len(export.RECORD_KEYS)
+    assert rec.RECORD_KEYS[: len(PUBLISHED_KEYS)] == PUBLISHED_KEYS
+    assert len(set(rec.RECORD_KEYS)) == len(rec.RECORD_KEYS)
 
 
 # ---------------------------------------------------- JSON against the schema
@@ -185,7 +185,7 @@ def test_json_validates_against_schema(
     assert records
     validate(schema, records)
     for record in records:
-        assert list(record) == list(export.RECORD_KEYS)
+        assert list(record) == list(rec.RECORD_KEYS)
 
 
 def test_enriched_store_exercises_every_shape(invoke: Any, schema: dict[str, Any]) -> None:
@@ -323,15 +323,15 @@ def test_jsonl_objects_equal_json_array_items(invoke: Any, command: str) -> None
     assert all(line.startswith("{") and line.endswith("}") for line in lines)
     assert [json.loads(line) for line in lines] == array
     for line in lines:
-        assert list(json.loads(line)) == list(export.RECORD_KEYS)
+        assert list(json.loads(line)) == list(rec.RECORD_KEYS)
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_csv_header_is_record_keys(invoke: Any, command: str) -> None:
     text = ok(invoke(*COMMANDS[command], "--output", "csv")).stdout
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == list(export.RECORD_KEYS)
-    assert all(len(row) == len(export.RECORD_KEYS) for row in rows)
+    assert rows[0] == list(rec.RECORD_KEYS)
+    assert all(len(row) == len(rec.RECORD_KEYS) for row in rows)
     raw = ok(invoke(*COMMANDS[command], "--output", "csv")).stdout_bytes
     assert raw.count(b"\r\n") == len(rows)  # RFC 4180 line ends (CliRunner folds them)
 
@@ -339,7 +339,7 @@ def test_csv_header_is_record_keys(invoke: Any, command: str) -> None:
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_tsv_header_is_record_keys(invoke: Any, command: str) -> None:
     text = ok(invoke(*COMMANDS[command], "--output", "tsv")).stdout
-    assert text.split("\n", 1)[0].split("\t") == list(export.RECORD_KEYS)
+    assert text.split("\n", 1)[0].split("\t") == list(rec.RECORD_KEYS)
 
 
 def test_csv_and_json_agree_cell_by_cell(invoke: Any) -> None:
@@ -369,7 +369,7 @@ def _readme_csv_header() -> list[str]:
 
 
 def test_readme_documents_the_record_keys() -> None:
-    assert _readme_csv_header() == list(export.RECORD_KEYS)
+    assert _readme_csv_header() == list(rec.RECORD_KEYS)
 
 
 def test_readme_documents_the_schema_file_and_computed_keys() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from summit_cli import render
 from summit_cli.cli.countdown import watch
+from summit_cli.render import terminal as render
 
 NOW = ("--now", "2022-01-01")
 SSD = "2022-01-10-geneva-ssd"

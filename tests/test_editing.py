@@ -700,7 +700,7 @@ DRY_RUNS: list[Any] = [
 
 
 @pytest.mark.parametrize(("args", "event_id"), DRY_RUNS)
-@pytest.mark.parametrize("flag", ["--dry-run", "-n"])
+@pytest.mark.parametrize("flag", ["--dry-run"])
 def test_dry_run_prints_diff_and_writes_nothing(
     invoke: Any, store_path: Path, args: list[str], event_id: str, flag: str
 ) -> None:

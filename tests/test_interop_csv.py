@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from conftest import digest
 
-from summit_cli import csvio, store
+from summit_cli import cells, store
 from summit_cli.cli.interop import export_keys
+from summit_cli.interop.batch import CSV_KEYS
 
 HOSTILE = """\
 version: 1
@@ -56,7 +57,7 @@ def test_header_is_documented_and_stable(invoke: Any):
     text = _export_csv(invoke)
     header = next(csv.reader(io.StringIO(text)))
     assert header == export_keys()
-    assert set(csvio.CSV_KEYS) <= set(header)
+    assert set(CSV_KEYS) <= set(header)
 
 
 def test_csv_module_and_pandas_read_the_same_values(invoke: Any):
@@ -71,7 +72,7 @@ def test_csv_module_and_pandas_read_the_same_values(invoke: Any):
                 if key == "history":
                     assert (json.loads(row[key]) if row[key] else []) == value
                 else:
-                    assert csvio.split_list(row[key]) == value
+                    assert cells.split_list(row[key]) == value
             elif value is None:
                 assert row[key] == ""
             elif isinstance(value, bool):
@@ -139,7 +140,7 @@ def test_formulas_are_neutralised_and_come_back_exactly(invoke: Any, tmp_path: P
     ],
 )
 def test_split_list(cell: str, items: list[str]):
-    assert csvio.split_list(cell) == items
+    assert cells.split_list(cell) == items
 
 
 def test_bad_csv_is_refused_whole_with_every_problem(invoke: Any, store_path: Path, tmp_path: Path):

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from conftest import BUNDLED, digest
 
-from summit_cli import ics, store
+from summit_cli import store
+from summit_cli.interop import ics
 from summit_cli.model import Event, Store, parse_wall_time
 from summit_cli.timeline import span_of
 

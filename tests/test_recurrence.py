@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from summit_cli import query, recurrence, zones
+from summit_cli import records as rec
 from summit_cli.errors import InvalidInput
 from summit_cli.fromplain import store_from_plain
 from summit_cli.model import EVENT_KEYS, Event, Store, WallTime, parse_wall_time
@@ -292,20 +293,19 @@ def test_upcoming_counts_from_now_and_respects_within() -> None:
 
 
 def test_record_has_occurrence_last() -> None:
-    from summit_cli import export
 
     store = _store(series())
     (item,) = query.select(
         store, query.Filter(start=utc(2022, 3, 17), end=utc(2022, 3, 18)), UTC, now=utc(2022, 3, 1)
     )
-    data = export.record(item, utc(2022, 3, 1))
-    assert list(data) == list(export.RECORD_KEYS)
-    assert export.RECORD_KEYS[-3:] == ("rrule", "exdates", "occurrence")
+    data = rec.record(item, utc(2022, 3, 1))
+    assert list(data) == list(rec.RECORD_KEYS)
+    assert rec.RECORD_KEYS[-3:] == ("rrule", "exdates", "occurrence")
     assert data["occurrence"] == "2022-03-17"
     assert data["start"] == "2022-03-17T10:00"
     assert data["id"] == "osce-pc"
     plain = query.place([series(rrule=None)], UTC)  # type: ignore[arg-type]
-    assert export.record(plain[0], utc(2022, 3, 1))["occurrence"] is None
+    assert rec.record(plain[0], utc(2022, 3, 1))["occurrence"] is None
 
 
 # ------------------------------------------------------------- zones

@@ -12,21 +12,18 @@ from hypothesis import strategies as st
 
 from summit_cli.errors import InvalidInput
 from summit_cli.fromplain import store_from_plain
-from summit_cli.model import Event, WallTime, parse_wall_time
+from summit_cli.model import MAX_DATE, MIN_DATE, Event, WallTime, parse_wall_time
 from summit_cli.timeline import (
-    DateOrder,
     Phase,
     countdown,
     end_before_start,
     instant_key,
     overlaps,
-    parse_duration,
-    parse_typed,
     phase,
-    resolve_typed,
     span_of,
     wall_time_exists,
 )
+from summit_cli.typed import DateOrder, parse_duration, parse_typed, resolve_typed
 
 ZURICH = ZoneInfo("Europe/Zurich")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -587,12 +584,14 @@ def test_parse_duration_empty() -> None:
 ZONES = sorted(available_timezones())
 
 times = st.times().map(lambda t: t.replace(microsecond=0, fold=0))
-offsets = st.none() | st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
+# Every offset the store accepts (±18:00), and every date summits supports.
+offsets = st.none() | st.integers(min_value=-18 * 60, max_value=18 * 60).map(
     lambda m: timedelta(minutes=m)
 )
+dates = st.dates(min_value=MIN_DATE, max_value=MAX_DATE)
 wall_times = st.one_of(
-    st.builds(WallTime, st.dates()),
-    st.builds(WallTime, st.dates(), times, offsets),
+    st.builds(WallTime, dates, st.none(), offsets),
+    st.builds(WallTime, dates, times, offsets),
 )
 
 
@@ -656,7 +655,7 @@ def test_countdown_seconds_never_increase_as_time_passes(
 
 
 @given(
-    wall=st.builds(WallTime, st.dates(), st.none() | times),
+    wall=st.builds(WallTime, dates, st.none() | times),
     offset_wall=wall_times,
     zone=st.sampled_from(ZONES),
 )

@@ -19,9 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from summit_cli import plain, query, render, store, trackviews, views
+from summit_cli import query, store
 from summit_cli.errors import InvalidInput
-from summit_cli.monthgrid import month_weeks, parse_month, weekday_header
+from summit_cli.render import terminal as render
+from summit_cli.render import text as plain
+from summit_cli.views import base, cards
+from summit_cli.views import tracks as trackviews
+from summit_cli.views.monthgrid import month_weeks, parse_month, weekday_header
 
 HOSTILE_STORE = r"""
 version: 1
@@ -183,11 +187,11 @@ def test_gaps_skip_cancelled_rounds(hostile: Path) -> None:
 
 
 def test_link_only_for_plain_urls() -> None:
-    assert views.is_link("https://example.org/a?b=1")
-    assert not views.is_link("https://ex ample.org bold")
-    assert not views.is_link("[link=https://x]y[/link]")
-    assert not views.is_link("https://x.example/\x1b]8;;evil\x1b\\")
-    assert not views.is_link("javascript:alert(1)")
+    assert base.is_link("https://example.org/a?b=1")
+    assert not base.is_link("https://ex ample.org bold")
+    assert not base.is_link("[link=https://x]y[/link]")
+    assert not base.is_link("https://x.example/\x1b]8;;evil\x1b\\")
+    assert not base.is_link("javascript:alert(1)")
 
 
 # ------------------------------------------------------------ timeline
@@ -412,11 +416,11 @@ def test_formats_table_has_first_meeting(invoke: Any) -> None:
 def test_card_with_history_and_links(hostile: Path, width: int) -> None:
     current, items = _load(hostile)
     by_id = {p.event.id: p for p in items}
-    text = to_text(render.card(views.event_card(by_id["r2"], current, UTC, NOW)), width)
+    text = to_text(render.card(cards.event_card(by_id["r2"], current, UTC, NOW)), width)
     assert_fits(text, width)
     assert "2022-02-01 postponed (was scheduled, start was 2022-02-14)" in text
     assert "[bold]visa[/bold] issues" in text
-    card = views.event_card(by_id["r1"], current, UTC, NOW)
+    card = cards.event_card(by_id["r1"], current, UTC, NOW)
     assert card.links == ["https://example.org/a?b=1"]
     assert "held 36 days ago" in to_text(render.card(card), width)
     buffer = io.StringIO()

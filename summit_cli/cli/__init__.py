@@ -19,32 +19,27 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Console-script entry point (``summits``): the fast path first, else the Typer app."""
-    import os
     import sys
 
-    from summit_cli.cli import fastpath
+    from summit_cli.cli.environment import Environment
+    from summit_cli.cli.exits import quiet_broken_pipe
 
+    env = Environment.from_process()
+    code = None
     try:
-        code = None if os.environ.get("SUMMITS_NO_FASTPATH") else fastpath.run(sys.argv[1:])
+        if not env.get("SUMMITS_NO_FASTPATH"):
+            from summit_cli.cli import fastpath
+
+            code = fastpath.run(sys.argv[1:], env)
         if code is not None:
             sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_broken_pipe()
+        code = quiet_broken_pipe()
     if code is not None:
         sys.exit(code)
     from summit_cli.cli.application import main as run
 
     run()
-
-
-def _quiet_broken_pipe() -> None:
-    """The reader went away (``summits list | head -1``): not an error of ours."""
-    import os
-    import sys
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)
 
 
 @cache

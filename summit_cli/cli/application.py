@@ -7,7 +7,6 @@ command's module only when that command is needed (see SummitsGroup).
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated, Any
 
@@ -15,9 +14,11 @@ import typer
 from typer.core import TyperGroup
 
 from summit_cli import __version__
-from summit_cli.cli.exits import report
+from summit_cli.cli import grammar
+from summit_cli.cli.environment import Environment
+from summit_cli.cli.exits import quiet_broken_pipe, report
 from summit_cli.cli.settings import build
-from summit_cli.store import DEFAULT_LOCK_TIMEOUT
+from summit_cli.store.lock import DEFAULT_TIMEOUT
 
 # Command name -> (the module under summit_cli.cli that registers it, its short help),
 # in help order. The short help is the first paragraph of the command's docstring
@@ -110,6 +111,13 @@ def _complete_zone(incomplete: str) -> list[str]:
     return complete_zone(incomplete)
 
 
+def _given(value: Any) -> Any:
+    """An option given explicitly but empty (``--store=``) is a mistake, not "the default"."""
+    if value == "":
+        raise typer.BadParameter("needs a value (leave the option out for the default)")
+    return value
+
+
 def main_options(
     ctx: typer.Context,
     store_path: Annotated[
@@ -118,6 +126,7 @@ def main_options(
             "--store",
             envvar="SUMMITS_STORE",
             metavar="PATH",
+            callback=_given,
             help="The store file (.yaml, .yml or .json). Default: your store in the platform data "
             "folder if it exists, else the bundled store (copied to yours on the first write).",
         ),
@@ -128,6 +137,7 @@ def main_options(
             "--now",
             envvar="SUMMITS_NOW",
             metavar="WHEN",
+            callback=_given,
             help="The moment that counts as now (default: the clock), e.g. 2021-12-31 or "
             "'2022-01-09 18:00'. A value without offset is in the display zone.",
         ),
@@ -138,6 +148,7 @@ def main_options(
             "--tz",
             envvar="SUMMITS_TZ",
             metavar="ZONE",
+            callback=_given,
             autocompletion=_complete_zone,
             help="Display time zone (default: the system's), e.g. Europe/Moscow, UTC, +09:00.",
         ),
@@ -148,6 +159,7 @@ def main_options(
             "--date-order",
             envvar="SUMMITS_DATE_ORDER",
             metavar="dmy|mdy",
+            callback=_given,
             help="How to read numeric dates like 01/02/2022 (default: refuse ambiguous ones).",
         ),
     ] = None,
@@ -157,9 +169,9 @@ def main_options(
             "--lock-timeout",
             envvar="SUMMITS_LOCK_TIMEOUT",
             metavar="SECONDS",
-            help="How long a write waits for another writer before exit code 4.",
+            help="How long a write waits for another writer before exit code 4 (0 to 86400).",
         ),
-    ] = DEFAULT_LOCK_TIMEOUT,
+    ] = DEFAULT_TIMEOUT,
     version: Annotated[
         bool,
         typer.Option(
@@ -176,7 +188,20 @@ def main_options(
         tz_text=tz,
         date_order=date_order,
         lock_timeout=lock_timeout,
+        env=Environment.from_process(),
     )
+
+
+def _globals_epilog(name: str) -> str:
+    """The global options, listed in every command's help (they may come after it too)."""
+    shadowed = grammar.shadowed(name)
+    parts = [f"{option} {metavar}" for option, metavar in grammar.GLOBAL_METAVARS.items()]
+    text = "Global options (before or after the command): " + ", ".join(parts) + "."
+    if shadowed:
+        names = ", ".join(shadowed)
+        text += f" Here {names} belong{'s' if len(shadowed) == 1 else ''} to this command: "
+        text += "give the global one before the command name."
+    return text
 
 
 class SummitsGroup(TyperGroup):
@@ -186,6 +211,8 @@ class SummitsGroup(TyperGroup):
     Commands are loaded lazily (Click's "lazy group" pattern): Typer turns a
     command's signature into Click parameters only when that command is run,
     asked for help or completed, so ``summits next`` never pays for ``import``.
+    Global options may come anywhere on the line (``grammar.hoist``); a
+    misspelt command gets a "did you mean".
     """
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -193,8 +220,24 @@ class SummitsGroup(TyperGroup):
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands and name in COMMANDS:
-            self.commands.update(_load(COMMANDS[name][0]))
+            for command_name, command in _load(COMMANDS[name][0]).items():
+                if not command.epilog:
+                    command.epilog = _globals_epilog(command_name)
+                self.commands[command_name] = command
         return self.commands.get(name)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, grammar.hoist(list(args)))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} (see: summits --help)")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         from typer._click.utils import make_default_short_help
@@ -214,9 +257,15 @@ class SummitsGroup(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.startswith(("typer", "click")):
                 raise
-            raise typer.Exit(report(exc)) from None
+            raise typer.Exit(report(exc, _env_of(ctx))) from None
         except KeyboardInterrupt as exc:
-            raise typer.Exit(report(exc)) from None
+            raise typer.Exit(report(exc, _env_of(ctx))) from None
+
+
+def _env_of(ctx: Any) -> Environment:
+    obj = getattr(ctx.find_root(), "obj", None)
+    env = getattr(obj, "env", None)
+    return env if isinstance(env, Environment) else Environment.from_process()
 
 
 def _load(module_name: str) -> dict[str, Any]:
@@ -247,11 +296,8 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (after the fast path declined the line)."""
     try:
         build_app()(prog_name="summits")
     except BrokenPipeError:
-        # The reader went away (e.g. `summits list | head -1`): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        sys.exit(quiet_broken_pipe())

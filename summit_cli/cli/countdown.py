@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,66 +10,18 @@ from typing import Annotated, Any
 
 import typer
 
-from summit_cli import export, query, store, timeline
-from summit_cli.cli import output
-from summit_cli.cli.options import (
-    AllOpt,
-    CityOpt,
-    CountryOpt,
-    FormatOpt,
-    KindOpt,
-    SearchOpt,
-    StatusOpt,
-    TagOpt,
-    WithinOpt,
-    WithOpt,
-    build_filter,
-    complete_id,
-    settings_of,
-)
-from summit_cli.cli.settings import Settings
-from summit_cli.errors import InvalidInput, NotFound
-from summit_cli.query import Placed
+from summit_cli import query, records, store, typed
+from summit_cli.cli.groups import Filters, to_filter
+from summit_cli.cli.options import AllOpt, WithinOpt, complete_id, only, settings_of, wired
+from summit_cli.cli.output import Text
+from summit_cli.errors import InvalidInput
+from summit_cli.views.base import countdown_line
 
 JSON_KEYS = ("id", "title", "starts_in_seconds", "countdown", "start_utc")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("countdown")(countdown)
-
-
-def target_of(settings: Settings, event_id: str | None, spec: query.Filter, **how: Any) -> Placed:
-    """The event to count down to: *event_id* (its next occurrence when recurring),
-    else the next event matching *spec*. NotFound when there is none."""
-    current = store.read_store(settings.location())
-    if event_id is not None:
-        from summit_cli import recurrence
-
-        event = query.find_event(current, event_id)
-        if not event.rrule:
-            return Placed(event, timeline.span_of(event, settings.display))
-        ahead = recurrence.next_occurrences(event, settings.now, settings.display, 1)
-        if not ahead:
-            raise NotFound(f"{event_id} has no occurrence after now")
-        return Placed(ahead[0].event, ahead[0].span, ahead[0].day)
-    selected = query.select(current, spec, settings.display, now=settings.now)
-    items = query.upcoming(selected, settings.now, **how)
-    if not items:
-        raise NotFound("no upcoming event matches")
-    return items[0]
-
-
-def countdown_line(item: Placed, now: datetime) -> str:
-    """``Strategic Stability Dialogue (geneva #3): in 9 days (2022-01-10 Mon, Geneva)``."""
-    from summit_cli.safetext import one_line
-    from summit_cli.views import format_text, local_when
-
-    event = item.event
-    label = format_text(event)
-    head = one_line(event.title) + (f" ({one_line(label)})" if label else "")
-    where = event.city or event.venue or event.country
-    when = local_when(item.span) + (f", {one_line(where)}" if where else "")
-    return f"{head}: {timeline.countdown(item.span, now).text} ({when})"
+    app.command("countdown")(wired(countdown))
 
 
 def watch(
@@ -85,10 +36,10 @@ def watch(
 
     Runs until Ctrl-C (returns normally then) or, for tests, after *frames* frames.
     """
-    from summit_cli import render
+    from summit_cli.render import terminal
 
     with contextlib.suppress(KeyboardInterrupt):
-        render.live_countdown(target, lambda: line_at(now()), sleep=sleep, frames=frames)
+        terminal.live_countdown(target, lambda: line_at(now()), sleep=sleep, frames=frames)
 
 
 def countdown(
@@ -101,14 +52,9 @@ def countdown(
             autocompletion=complete_id,
         ),
     ] = None,
-    formats: FormatOpt = None,
-    kinds: KindOpt = None,
-    statuses: StatusOpt = None,
-    city: CityOpt = None,
-    country: CountryOpt = None,
-    participant: WithOpt = None,
-    tags: TagOpt = None,
-    search: SearchOpt = None,
+    filters: Filters = only(
+        "formats", "kinds", "statuses", "city", "country", "participant", "tags", "search"
+    ),
     within: WithinOpt = None,
     include_all: AllOpt = False,
     live: Annotated[
@@ -124,7 +70,7 @@ def countdown(
             help="json: {id, title, starts_in_seconds, countdown, start_utc}.",
         ),
     ] = None,
-) -> None:
+) -> Text | None:
     """The countdown to an event, or to the next event matching the filters.
 
     Recurring events count down to their next occurrence. Exit code 1 when
@@ -137,42 +83,35 @@ def countdown(
         raise InvalidInput(f"--output {output_format!r}: countdown prints text or json")
     if live and output_format is not None:
         raise InvalidInput("--watch and --output json do not go together")
-    if live and not settings.stdout_tty:
+    if live and not settings.terminal:
         raise InvalidInput("--watch needs a terminal (stdout is not one); drop --watch")
-    if event_id is not None and any(
-        (formats, kinds, statuses, city, country, participant, tags, search, within)
-    ):
+    if event_id is not None and (filters.given() or within):
         raise InvalidInput("give an ID or filters, not both")
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tags,
-        start=None,
-        end=None,
-        search=search,
+    spec = to_filter(filters, settings)
+    horizon = typed.parse_duration(within) if within else None
+    current = store.read_store(settings.location())
+    item = query.countdown_target(
+        current,
+        event_id,
+        spec,
+        settings.display,
+        settings.now,
+        include_cancelled=include_all,
+        within=horizon,
     )
-    horizon = timeline.parse_duration(within) if within else None
-    item = target_of(settings, event_id, spec, include_cancelled=include_all, within=horizon)
     if output_format is not None:
-        data = export.record(item, settings.now)
-        import json
+        from summit_cli.writers import json_text
 
-        output.write(json.dumps({k: data[k] for k in JSON_KEYS}, ensure_ascii=False, indent=2))
-        output.write("\n")
-        return
+        data = records.record(item, settings.now)
+        return Text(json_text({k: data[k] for k in JSON_KEYS}, indent=2) + "\n")
     if not live:
-        output.write(countdown_line(item, settings.now) + "\n")
-        return
-    from summit_cli import render
+        return Text(countdown_line(item, settings.now) + "\n")
+    from summit_cli.render import terminal
 
     started, origin = time.monotonic(), settings.now
     watch(
         lambda moment: countdown_line(item, moment),
         lambda: origin + timedelta(seconds=time.monotonic() - started),
-        render.console(sys.stdout, color=settings.color),
+        terminal.console(settings.env.stdout, color=settings.color),
     )
+    return None

@@ -1,12 +1,12 @@
 """The one place where errors become messages and exit codes.
 
-Exit codes (the same for every command; documented in the README):
+Exit codes (the same for every command; documented in docs/scripting.md):
 
 ====  ==============================================================
  0    success (also: a listing that matched nothing)
  1    no result where one was demanded (``show`` of a missing id)
  2    usage: unknown option, bad option value (date, zone, format key)
- 3    invalid data: the store is malformed, or the change would make it so
+ 3    invalid data: the store or an input file is malformed, or the change would make it so
  4    store busy or changed on disk by another program: retry
  5    permission or I/O error (read-only folder, full disk...)
  70   internal error (a bug: please report it, with SUMMITS_DEBUG=1 output)
@@ -16,11 +16,15 @@ Exit codes (the same for every command; documented in the README):
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import IntEnum
 
 from summit_cli import errors
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from summit_cli.cli.environment import Environment
+
+MAX_PROBLEMS_SHOWN = 50
 
 
 class ExitCode(IntEnum):
@@ -52,25 +56,20 @@ def exit_code_for(exc: errors.SummitsError) -> ExitCode:
 
 
 def error_lines(exc: errors.SummitsError) -> list[str]:
-    """The message for *exc*: one line, or a head line plus one line per problem."""
-    from summit_cli.safetext import visible
-
+    """The message for *exc*: one line, or a head line plus one line per problem (a long
+    list is cut, saying how many more there are)."""
     if isinstance(exc, errors.InvalidData) and len(exc.problems) > 1:
         head = f"{exc.source}: " if exc.source else ""
-        return [f"{head}{len(exc.problems)} problems:"] + [
-            f"  {visible(str(p))}" for p in exc.problems
-        ]
-    return [visible(exc.message)]
+        problems = exc.problems
+        lines = [f"{head}{len(problems)} problems:"]
+        lines += [f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+        return lines
+    return [exc.message]
 
 
-def say(text: str, *, kind: str = "") -> None:
-    """A message for people, on stderr (never mixed with data on stdout)."""
-    prefix = f"summits: {kind}: " if kind else "summits: "
-    sys.stderr.write(prefix + text + "\n")
-    sys.stderr.flush()
-
-
-def report(exc: BaseException) -> int:
+def report(exc: BaseException, env: Environment) -> int:
     """Tell the user what went wrong (stderr) and return the exit code for it.
 
     The single funnel from exceptions to messages and codes, shared by the Typer
@@ -79,18 +78,31 @@ def report(exc: BaseException) -> int:
     """
     if isinstance(exc, errors.SummitsError):
         lines = error_lines(exc)
-        say(lines[0], kind="error")
-        for line in lines[1:]:
-            sys.stderr.write(line + "\n")
+        env.say("\n".join([lines[0], *lines[1:]]), kind="error")
         return int(exit_code_for(exc))
     if isinstance(exc, KeyboardInterrupt):
-        sys.stderr.write("\n")
+        env.stderr.write("\n")
         return int(ExitCode.INTERRUPTED)
-    if os.environ.get("SUMMITS_DEBUG"):
+    if env.get("SUMMITS_DEBUG"):
         raise exc
-    say(
+    env.say(
         f"internal error: {type(exc).__name__}: {exc} (this is a bug; run with "
         "SUMMITS_DEBUG=1 for a traceback and report it)",
         kind="error",
     )
     return int(ExitCode.INTERNAL)
+
+
+def quiet_broken_pipe() -> int:
+    """The reader went away (``summits list | head -1``): not an error of ours.
+
+    Later writes to stdout go nowhere, so the interpreter's final flush is silent.
+    """
+    import contextlib
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from summit_cli import checks, store
-from summit_cli.cli import output
-from summit_cli.cli.exits import ExitCode, say
-from summit_cli.cli.options import settings_of
+from summit_cli.cli.exits import ExitCode
+from summit_cli.cli.options import settings_of, wired
+from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidData
-from summit_cli.safetext import visible
 
 
 class ReportFormat(StrEnum):
@@ -23,8 +22,65 @@ class ReportFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
-    app.command("undo")(undo)
+    app.command("validate")(wired(validate))
+    app.command("undo")(wired(undo))
+
+
+def validate(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also report warnings (unknown keys, round gaps and duplicates, ends before "
+            "starts in another zone, long-past events still scheduled); any warning then "
+            "makes the exit code 3.",
+        ),
+    ] = False,
+    report: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--output", "-o", metavar="FORMAT", help="text (one line per problem) or json."
+        ),
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Check the store and report every problem with its location.
+
+    Exit code: 0 when the store is valid, 3 when it is not (with --strict: also
+    when there are warnings). Lines read FILE:LINE: LEVEL: WHERE: MESSAGE.
+
+    Example: summits --store mine.yaml validate --strict --output json
+    """
+    settings = settings_of(ctx)
+    env = settings.env
+    location = settings.location()
+    found = _findings(location, strict, settings.now)
+    errors = [f for f in found if f.level == "error"]
+    warned = [f for f in found if f.level == "warning"]
+    shown = found if strict else errors
+    if report is ReportFormat.JSON:
+        from summit_cli.writers import to_json
+
+        env.write(to_json([f.to_plain() for f in shown]))
+    else:
+        env.write("".join(finding_line(str(location.path), f) for f in shown))
+    summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    if strict:
+        summary += f", {len(warned)} warning{'s' if len(warned) != 1 else ''}"
+    if errors or (strict and warned):
+        env.say(f"{location.path}: {summary}")
+        raise typer.Exit(int(ExitCode.INVALID_DATA))
+    hint = "" if strict or not warned else f" ({len(warned)} warnings: see --strict)"
+    env.say(f"{location.path}: valid{hint}")
+
+
+def finding_line(path: str, finding: checks.Finding) -> str:
+    """``FILE:LINE: LEVEL: WHERE: MESSAGE``, shown safely."""
+    from summit_cli.safetext import visible
+
+    line = f"{finding.line}:" if finding.line is not None else ""
+    where = f" {finding.where}:" if finding.where else ""
+    return visible(f"{path}:{line} {finding.level}:{where} {finding.message}") + "\n"
 
 
 def _findings(location: store.Location, strict: bool, now: object) -> list[checks.Finding]:
@@ -55,66 +111,12 @@ def _findings(location: store.Location, strict: bool, now: object) -> list[check
     return found
 
 
-def validate(
-    ctx: typer.Context,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Also report warnings (unknown keys, round gaps and duplicates, ends before "
-            "starts in another zone, long-past events still scheduled); any warning then "
-            "makes the exit code 3.",
-        ),
-    ] = False,
-    report: Annotated[
-        ReportFormat,
-        typer.Option("--output", "-o", help="text (one line per problem) or json."),
-    ] = ReportFormat.TEXT,
-) -> None:
-    """Check the store and report every problem with its location.
-
-    Exit code: 0 when the store is valid, 3 when it is not (with --strict: also
-    when there are warnings). Lines read FILE:LINE: LEVEL: WHERE: MESSAGE.
-
-    Example: summits --store mine.yaml validate --strict --output json
-    """
-    settings = settings_of(ctx)
-    location = settings.location()
-    found = _findings(location, strict, settings.now)
-    errors = [f for f in found if f.level == "error"]
-    warned = [f for f in found if f.level == "warning"]
-    shown = found if strict else errors
-    if report is ReportFormat.JSON:
-        from summit_cli import export
-
-        output.write(export.to_json([f.to_plain() for f in shown]))
-    else:
-        lines = []
-        for finding in shown:
-            line = f"{finding.line}:" if finding.line is not None else ""
-            where = f" {visible(finding.where)}:" if finding.where else ""
-            lines.append(
-                f"{visible(str(location.path))}:{line} {finding.level}:{where} "
-                f"{visible(finding.message)}\n"
-            )
-        output.write("".join(lines))
-    summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-    if strict:
-        summary += f", {len(warned)} warning{'s' if len(warned) != 1 else ''}"
-    if errors or (strict and warned):
-        say(f"{visible(str(location.path))}: {summary}")
-        raise typer.Exit(int(ExitCode.INVALID_DATA))
-    hint = "" if strict or not warned else f" ({len(warned)} warnings: see --strict)"
-    say(f"{visible(str(location.path))}: valid{hint}")
-
-
 def undo(
     ctx: typer.Context,
     dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", "-n", help="Show what would change and write nothing."),
+        bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
     ] = False,
-) -> None:
+) -> Text | None:
     """Restore the store as it was before the last write (add, edit, remove, formats add...).
 
     The version it replaces is kept too (marked "undone"). Run undo again to go
@@ -124,31 +126,33 @@ def undo(
     Example: summits undo --dry-run
     """
     settings = settings_of(ctx)
-    location = settings.location()
-    done = store.undo(location, lock_timeout=settings.lock_timeout, dry_run=dry_run)
-    restored = visible(str(done.restored.path))
+    env = settings.env
+    done = store.undo(settings.location(), lock_timeout=settings.lock_timeout, dry_run=dry_run)
     when = _when(done.restored.mtime_ns)
     if dry_run:
+        env.say(
+            f"dry run: nothing was written; undo would restore the version of {when} "
+            f"({done.restored.path})"
+        )
         if done.before is None:
-            output.write("(the current store is not valid; it would be replaced whole)\n")
-        else:
-            from summit_cli.export import store_diff
+            return Text("(the current store is not valid; it would be replaced whole)\n")
+        from summit_cli.writers import store_diff
 
-            diff = store_diff(done.before, done.after)
-            output.write("".join(visible(line) + "\n" for line in diff.splitlines()))
-        say(f"dry run: nothing was written; undo would restore the version of {when} ({restored})")
-        return
-    changes = _summary(done)
-    say(f"undone: restored {visible(str(done.path))} to the version of {when} ({changes})")
+        return Text(store_diff(done.before, done.after))
+    env.say(f"undone: restored {done.path} to the version of {when} ({_summary(done)})")
     if done.kept is not None:
-        say(f"the state it replaced is kept as {visible(str(done.kept))}")
-    more = "run undo again to go one more version back" if done.remaining else "no earlier versions"
-    say(f"{done.remaining} earlier version{'s' if done.remaining != 1 else ''} kept; {more}")
+        env.say(f"the state it replaced is kept as {done.kept}")
+    if done.remaining:
+        plural = "s" if done.remaining != 1 else ""
+        env.say(f"{done.remaining} earlier version{plural} kept: run undo again to go further back")
+    else:
+        env.say("that was the oldest version kept")
     if not done.durable:
-        say(
+        env.say(
             "the store is restored, but durability is unconfirmed (syncing the folder failed)",
             kind="warning",
         )
+    return None
 
 
 def _when(mtime_ns: int) -> str:

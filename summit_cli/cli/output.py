@@ -1,12 +1,21 @@
-"""Writing data to stdout in the format asked for; messages go to stderr (``exits.say``)."""
+"""The one output door: what commands return, printed in the form asked for.
+
+Commands compute data and return it: :class:`Events` (events with a human
+view), :class:`Rows` (other records), :class:`Text` (lines made for people, or
+exact machine text a writer produced) or :class:`Blob` (bytes of an export).
+:func:`emit` prints it: a template, a machine format (``writers``), or a human
+view (``render.terminal`` with Rich on a terminal, ``render.text`` otherwise).
+Messages go to stderr through ``Environment.say``.
+"""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
-from summit_cli import export
+from summit_cli import records
+from summit_cli.cli.groups import Shown
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -14,7 +23,6 @@ if TYPE_CHECKING:
 
     from summit_cli.cli.settings import Settings
     from summit_cli.query import Placed
-    from summit_cli.views import Card, TableView
 
 
 class Output(StrEnum):
@@ -30,128 +38,138 @@ class Output(StrEnum):
     IDS = "ids"
 
 
-def resolve(choice: Output | None, settings: Settings) -> Output:
+MACHINE = frozenset({Output.JSON, Output.JSONL, Output.CSV, Output.TSV, Output.YAML, Output.IDS})
+
+
+@dataclass(frozen=True)
+class Events:
+    """Events to print: their records for machines, *view* for people.
+
+    *extra* adds computed keys after the record's (a timeline's group and gap).
+    """
+
+    items: Sequence[Placed]
+    now: Any
+    view: Callable[[], Any] | None = None
+    keys: Sequence[str] = records.RECORD_KEYS
+    extra: Callable[[Placed], dict[str, Any]] | None = None
+    always_view: bool = False  # show the view even with no events (a calendar's month)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for item in self.items:
+            data = records.record(item, self.now)
+            if self.extra is not None:
+                data.update(self.extra(item))
+            out.append(data)
+        return out
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Records that are not events (formats, fields, findings), and their view for people."""
+
+    rows: Sequence[dict[str, Any]]
+    keys: Sequence[str]
+    view: Callable[[], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text to print as it is (an id per line, a countdown line, a writer's JSON)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Exact bytes (an export), written to stdout untouched."""
+
+    data: bytes
+
+
+Result = Events | Rows | Text | Blob
+
+
+def resolve(choice: str | None, settings: Settings) -> Output:
     """The default is a table on a terminal and plain text otherwise."""
     if choice is not None:
-        return choice
-    return Output.TABLE if settings.stdout_tty else Output.PLAIN
+        return Output(choice)
+    return Output.TABLE if settings.terminal else Output.PLAIN
 
 
-def write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def is_machine(choice: str | None) -> bool:
+    return choice is not None and Output(choice) in MACHINE
 
 
-def _rich(renderable: Any, settings: Settings) -> None:
-    from summit_cli import render
+def machine_text(rows: Sequence[dict[str, Any]], keys: Sequence[str], output: Output) -> str:
+    """Records in a machine format (every writer lives in ``writers``)."""
+    from summit_cli import writers
 
-    render.show(render.console(sys.stdout, color=settings.color), renderable)
-
-
-def table(view: TableView, settings: Settings, output: Output) -> None:
-    if output is Output.TABLE:
-        from summit_cli import render
-
-        target = render.console(sys.stdout, color=settings.color)
-        render.show(target, render.table(view, target.width))
-    else:
-        from summit_cli import plain
-
-        write(plain.table(view))
-
-
-def cards(views: Sequence[Card], settings: Settings, output: Output) -> None:
-    if output is Output.TABLE:
-        from summit_cli import render
-
-        for view in views:
-            _rich(render.card(view), settings)
-    else:
-        from summit_cli import plain
-
-        write("\n".join(plain.card(v) for v in views))
-
-
-def records(rows: Sequence[dict[str, Any]], keys: Sequence[str], output: Output) -> None:
-    """Machine formats: the same records as JSON, JSON Lines, CSV, TSV or ids."""
+    if output is Output.IDS:
+        return writers.to_ids(rows)
+    selected = records.select(rows, keys)
     if output is Output.JSON:
-        write(export.to_json(rows))
-    elif output is Output.JSONL:
-        write(export.to_jsonl(rows))
-    elif output is Output.CSV:
-        write(export.to_csv(rows, keys))
-    elif output is Output.TSV:
-        write(export.to_tsv(rows, keys))
-    elif output is Output.IDS:
-        write(export.to_ids(rows))
-    elif output is Output.YAML:
-        write(export.to_yaml(rows))
-    else:  # pragma: no cover - callers route table/plain elsewhere
-        raise ValueError(output)
+        return writers.to_json(selected)
+    if output is Output.JSONL:
+        return writers.to_jsonl(selected)
+    if output is Output.CSV:
+        return writers.to_csv(selected, keys)
+    if output is Output.TSV:
+        return writers.to_tsv(selected, keys)
+    return writers.to_yaml(selected)
 
 
-def is_machine(output: Output) -> bool:
-    return output not in (Output.TABLE, Output.PLAIN)
-
-
-def fields_table(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> TableView:
-    """A table of exactly the chosen fields (for --fields with table/plain output)."""
-    from summit_cli.views import Cell, Column, TableView
-
-    numeric = {"round", "starts_in_seconds"}
-    columns = [
-        Column(
-            k,
-            justify="right" if k in numeric else "left",
-            wrap=k in {"title", "notes", "outcome", "participants", "sources"},
-        )
-        for k in keys
-    ]
-    from summit_cli.safetext import one_line
-
-    return TableView(
-        columns, [[Cell(one_line(export.human(r.get(k)))) for k in keys] for r in rows]
-    )
-
-
-def events(
-    items: Sequence[Placed],
-    settings: Settings,
-    *,
-    choice: Output | None,
-    fields: str | None,
-    template: str | None,
-    view: Callable[[], TableView | Sequence[Card]],
-) -> None:
-    """Print events in the chosen form: a template, a machine format, or a human view.
-
-    --fields picks and orders the keys of every format; --template prints one
-    line per event and wins over --output.
-    """
-    keys = export.parse_fields(fields, export.RECORD_KEYS) if fields else None
-    if template is not None:
-        parts = export.compile_template(template, export.RECORD_KEYS)
-        lines = [export.fill_template(parts, export.record(i, settings.now)) for i in items]
-        write("".join(line + "\n" for line in lines))
+def emit(result: Result, settings: Settings, shown: Shown | None = None) -> None:
+    """Print *result* on stdout in the form *shown* asks for."""
+    env = settings.env
+    shown = shown or Shown()
+    if isinstance(result, Blob):
+        env.write_bytes(result.data)
         return
-    chosen = resolve(choice, settings)
-    if is_machine(chosen):
-        rows = [export.record(i, settings.now) for i in items]
-        selected = keys or list(export.RECORD_KEYS)
-        if chosen is Output.IDS:
-            selected = ["id"]
-        records(export.select(rows, selected), selected, chosen)
+    if isinstance(result, Text):
+        env.write(result.text)
         return
-    if not items:
+    if isinstance(result, Events):
+        _events(result, settings, shown)
         return
-    if keys:
-        rows = [export.record(i, settings.now) for i in items]
-        table(fields_table(rows, keys), settings, chosen)
-        return
-    from summit_cli.views import TableView
+    chosen = resolve(shown.output, settings)
+    if chosen in MACHINE:
+        env.write(machine_text(result.rows, result.keys, chosen))
+    elif result.view is not None and result.rows:
+        show_view(result.view(), settings, chosen)
 
-    shown = view()
-    if isinstance(shown, TableView):
-        table(shown, settings, chosen)
+
+def _events(result: Events, settings: Settings, shown: Shown) -> None:
+    """--template wins over --output; --fields picks and orders the keys of every format."""
+    env = settings.env
+    keys = records.parse_fields(shown.fields, records.RECORD_KEYS) if shown.fields else None
+    if shown.template is not None:
+        parts = records.compile_template(shown.template, records.RECORD_KEYS)
+        env.write("".join(records.fill_template(parts, row) + "\n" for row in result.rows()))
+        return
+    chosen = resolve(shown.output, settings)
+    if chosen in MACHINE:
+        env.write(machine_text(result.rows(), keys or result.keys, chosen))
+        return
+    if not result.items and not result.always_view:
+        return
+    if keys or result.view is None:
+        from summit_cli.views.tables import fields_table
+
+        show_view(fields_table(result.rows(), keys or list(result.keys)), settings, chosen)
+        return
+    show_view(result.view(), settings, chosen)
+
+
+def show_view(view: Any, settings: Settings, chosen: Output) -> None:
+    """A view model for people: Rich on a terminal (``table``), plain text otherwise."""
+    env = settings.env
+    if chosen is Output.TABLE:
+        from summit_cli.render import terminal
+
+        terminal.show(view, env.stdout, color=settings.color, width=env.width)
     else:
-        cards(shown, settings, chosen)
+        from summit_cli.render import text
+
+        env.write(text.show(view, env.width if env.terminal else None))

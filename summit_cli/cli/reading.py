@@ -1,4 +1,4 @@
-"""What list, upcoming and next do, without Typer.
+"""What list, upcoming and next do, without Typer: they return what ``cli.output`` prints.
 
 The Typer commands in ``events`` and the fast path in ``fastpath`` both call
 these functions, so a command behaves the same whichever way it was parsed.
@@ -8,117 +8,57 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, timedelta
 
-from summit_cli import export, query, store, timeline
-from summit_cli.cli import output
-from summit_cli.cli.exits import say
-from summit_cli.errors import InvalidInput, NotFound
-from summit_cli.model import KINDS, STATUSES
+from summit_cli import query, records, store, typed
+from summit_cli.cli.groups import Filters, Shown, horizon_end, to_filter
+from summit_cli.cli.output import Events, Text
+from summit_cli.errors import NotFound
 from summit_cli.query import Filter, Placed
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
-    from summit_cli.cli.output import Output
     from summit_cli.cli.settings import Settings
 
-# The keyword arguments of build_filter, as the commands name them.
-FILTER_KEYS = (
-    "formats",
-    "kinds",
-    "statuses",
-    "city",
-    "country",
-    "participant",
-    "tags",
-    "start",
-    "end",
-    "search",
-)
+# How both ways of parsing bundle a runner's options: every group, whole.
+PLAN: list[tuple[str, type, tuple[str, ...]]] = [
+    ("filters", Filters, tuple(Filters.__dataclass_fields__)),
+    ("shown", Shown, tuple(Shown.__dataclass_fields__)),
+]
 
 
-def _check_choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> None:
-    for value in values or ():
-        if value not in allowed:
-            raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
+def _table(items: list[Placed], settings: Settings, now: bool) -> Callable[[], Any]:
+    def view() -> Any:
+        from summit_cli.views.tables import events_table
 
+        return events_table(items, settings.display, settings.now if now else None)
 
-def build_filter(
-    settings: Settings,
-    *,
-    formats: list[str] | None,
-    kinds: list[str] | None,
-    statuses: list[str] | None,
-    city: str | None,
-    country: str | None,
-    participant: str | None,
-    tags: list[str] | None,
-    start: str | None,
-    end: str | None,
-    search: str | None,
-) -> Filter:
-    """Filter options -> a query Filter (dates read in the display zone)."""
-    _check_choices(kinds, KINDS, "--kind")
-    _check_choices(statuses, STATUSES, "--status")
-    lo = hi = None
-    if start:
-        typed = timeline.parse_typed(start, settings.now, settings.date_order)
-        lo = timeline.resolve_typed(typed, settings.display)
-    if end:
-        typed = timeline.parse_typed(end, settings.now, settings.date_order)
-        hi = timeline.resolve_typed(typed, settings.display, end_of_day=True)
-    return Filter(
-        formats=tuple(formats or ()),
-        kinds=tuple(kinds or ()),
-        statuses=tuple(statuses or ()),
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tuple(tags or ()),
-        search=search,
-        start=lo,
-        end=hi,
-    )
-
-
-def _table(items: list[Placed], settings: Settings, now: bool) -> Any:
-    from summit_cli import views
-
-    return views.events_table(items, settings.display, settings.now if now else None)
+    return view
 
 
 def run_list(
     settings: Settings,
-    filters: dict[str, Any],
+    filters: Filters,
     *,
     limit: int | None = None,
     reverse: bool = False,
-    output_format: Output | None = None,
-    fields_text: str | None = None,
-    template: str | None = None,
-) -> None:
+) -> Events:
     """``summits list``: every matching event, oldest first."""
-    spec = build_filter(settings, **filters)
+    spec = to_filter(filters, settings)
     current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     items = query.select(current, spec, settings.display, now=settings.now)
     if query.truncated_series(current, spec):
-        say("recurring events are shown until one year from now; use --to to see further")
+        settings.env.say(
+            "recurring events are shown until one year from now; use --to to see further"
+        )
     if reverse:
         items.reverse()
     if limit is not None:
         items = items[:limit]
     if not items:
-        say("no events match")
-    output.events(
-        items,
-        settings,
-        choice=output_format,
-        fields=fields_text,
-        template=template,
-        view=lambda: _table(items, settings, now=False),
-    )
+        settings.env.say("no events match")
+    return Events(items, settings.now, _table(items, settings, now=False))
 
 
 def ahead(
@@ -129,15 +69,12 @@ def ahead(
     Recurring events are expanded from now on: the window starts at now (an
     occurrence still under way overlaps it) and ends at --to or --within.
     """
-    horizon = timeline.parse_duration(within) if within else None
+    horizon = typed.parse_duration(within) if within else None
     current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     lo = max(spec.start, settings.now) if spec.start is not None else settings.now
     hi = spec.end
     if horizon is not None:
-        # Exclusive bound just past now + within: an event starting right then counts.
-        limit = (settings.now.astimezone(UTC) + horizon + timedelta(microseconds=1)).astimezone(
-            settings.display
-        )
+        limit = horizon_end(settings, horizon)
         hi = min(hi, limit) if hi is not None else limit
     selected = query.select(
         current, replace(spec, start=lo, end=hi), settings.display, now=settings.now
@@ -156,67 +93,52 @@ def nothing_ahead(selected: list[Placed], settings: Settings) -> str:
         return "no upcoming events match"
     day = f"{latest.span.first_day():%Y-%m-%d}"
     return (
-        f"no upcoming events match; the latest past one is {latest.event.id} ({day}): "
-        f"see it with 'summits show {latest.event.id}' or look from then with "
-        f"'summits --now {day} upcoming'"
+        f"no upcoming events match; the latest past one is {latest.event.id} ({day}).\n"
+        f"  see it:         summits show {latest.event.id}\n"
+        f"  look from then: summits --now {day} upcoming"
     )
 
 
 def run_upcoming(
     settings: Settings,
-    filters: dict[str, Any],
+    filters: Filters,
     *,
     within: str | None = None,
     include_all: bool = False,
     limit: int | None = None,
-    output_format: Output | None = None,
-    fields_text: str | None = None,
-    template: str | None = None,
-) -> None:
+) -> Events:
     """``summits upcoming``: events not over at now, soonest first, with countdowns."""
-    spec = build_filter(settings, **filters)
-    items, why = ahead(settings, spec, within, include_all)
+    items, why = ahead(settings, to_filter(filters, settings), within, include_all)
     if limit is not None:
         items = items[:limit]
     if not items:
-        say(why())
-    output.events(
-        items,
-        settings,
-        choice=output_format,
-        fields=fields_text,
-        template=template,
-        view=lambda: _table(items, settings, now=True),
-    )
+        settings.env.say(why())
+    return Events(items, settings.now, _table(items, settings, now=True))
 
 
 def run_next(
     settings: Settings,
-    filters: dict[str, Any],
+    filters: Filters,
     *,
     within: str | None = None,
     include_all: bool = False,
     field: str | None = None,
-    output_format: Output | None = None,
-    fields_text: str | None = None,
-    template: str | None = None,
-) -> None:
+) -> Events | Text:
     """``summits next``: the single next event, or one field of it; NotFound when none."""
-    spec = build_filter(settings, **{**filters, "start": None, "end": None})
+    spec = to_filter(replace(filters, start=None, end=None), settings)
     if field is not None:
-        export.check_fields([field], export.RECORD_KEYS)
+        records.check_fields([field], records.RECORD_KEYS)
     items, why = ahead(settings, spec, within, include_all)
     if not items:
         raise NotFound(why())
     first = items[:1]
     if field is not None:
-        output.write(export.human(export.record(first[0], settings.now)[field]) + "\n")
-        return
-    output.events(
-        first,
-        settings,
-        choice=output_format,
-        fields=fields_text,
-        template=template,
-        view=lambda: _table(first, settings, now=True),
-    )
+        return Text(records.field_value(first[0], settings.now, field) + "\n")
+    return Events(first, settings.now, _table(first, settings, now=True))
+
+
+RUNNERS: dict[str, Callable[..., Events | Text]] = {
+    "list": run_list,
+    "upcoming": run_upcoming,
+    "next": run_next,
+}

@@ -1,44 +1,45 @@
-"""Global settings: the only place that reads the clock and the environment."""
+"""Global settings: the clock, the display zone and the world, read once at the edge."""
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from summit_cli import store, timeline, zones
+from summit_cli import store, typed, zones
+from summit_cli.cli.environment import Environment
 from summit_cli.errors import InvalidInput
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
-if TYPE_CHECKING:
-    from typing import Any
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What every command needs to know about the world, read once at the edge."""
+    """What every command needs to know about the world."""
 
     store_path: str | None  # --store / SUMMITS_STORE
     now: datetime  # aware
     display: tzinfo
-    date_order: timeline.DateOrder
+    date_order: typed.DateOrder
     lock_timeout: float
-    stdout_tty: bool
-    color: bool
-
+    env: Environment
     cache: bool = True  # SUMMITS_CACHE=0 turns the parse cache off
 
     def location(self) -> store.Location:
-        return store.locate(self.store_path, os.environ, cache=self.cache)
+        return store.locate(self.store_path, self.env.environ, cache=self.cache)
+
+    @property
+    def color(self) -> bool:
+        return self.env.color
+
+    @property
+    def terminal(self) -> bool:
+        return self.env.terminal
 
 
-def system_zone_name() -> str:
+def system_zone_name(env: Environment) -> str:
     """The machine's IANA zone: $TZ, else /etc/localtime's link, else /etc/timezone, else UTC."""
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env and zones.is_zone_name(env):
-        return env
+    name = (env.get("TZ") or "").lstrip(":")
+    if name and zones.is_zone_name(name):
+        return name
     try:
         target = str(Path("/etc/localtime").readlink())
         if "zoneinfo/" in target:
@@ -56,23 +57,14 @@ def system_zone_name() -> str:
     return "UTC"
 
 
-def color_wanted(stream: Any) -> bool:
-    """Colour only on a terminal; NO_COLOR wins; FORCE_COLOR forces it on."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool(getattr(stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
-
-
-def parse_date_order(text: str | None) -> timeline.DateOrder:
+def parse_date_order(text: str | None) -> typed.DateOrder:
     if not text:
-        return timeline.DateOrder()
+        return typed.DateOrder()
     lowered = text.strip().lower()
     if lowered == "dmy":
-        return timeline.DateOrder(dayfirst=True)
+        return typed.DateOrder(dayfirst=True)
     if lowered == "mdy":
-        return timeline.DateOrder(dayfirst=False)
+        return typed.DateOrder(dayfirst=False)
     raise InvalidInput(f"--date-order must be dmy or mdy, not {text!r}")
 
 
@@ -83,27 +75,22 @@ def build(
     tz_text: str | None,
     date_order: str | None,
     lock_timeout: float,
+    env: Environment,
 ) -> Settings:
     """Read the clock, the zone and the terminal once, and resolve the global options."""
+    from summit_cli.store.lock import check_timeout
+
     zones.use_packaged_tzdata()
-    display = zones.resolve_zone(tz_text) if tz_text else zones.resolve_zone(system_zone_name())
+    display = zones.resolve_zone(tz_text or system_zone_name(env))
     order = parse_date_order(date_order)
     clock = datetime.now(UTC).astimezone(display)
-    if now_text:
-        typed = timeline.parse_typed(now_text, clock, order)
-        now = timeline.resolve_typed(typed, display)
-    else:
-        now = clock
-    if lock_timeout < 0:
-        raise InvalidInput("--lock-timeout must be zero or more seconds")
-    tty = sys.stdout.isatty()
+    now = typed.read_now(now_text, clock, display, order) if now_text else clock
     return Settings(
         store_path=store_path,
         now=now,
         display=display,
         date_order=order,
-        lock_timeout=lock_timeout,
-        stdout_tty=tty or bool(os.environ.get("FORCE_COLOR")),
-        color=color_wanted(sys.stdout),
-        cache=os.environ.get("SUMMITS_CACHE", "1") not in {"0", "no", "off", "false"},
+        lock_timeout=check_timeout(lock_timeout),
+        env=env,
+        cache=env.flag("SUMMITS_CACHE", default=True),
     )

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from summit_cli import export, query, store, trackviews
-from summit_cli.cli import output
-from summit_cli.cli.exits import say
-from summit_cli.cli.options import (
-    CityOpt,
-    CountryOpt,
-    FormatOpt,
-    FromOpt,
-    KindOpt,
-    OutputOpt,
-    SearchOpt,
-    StatusOpt,
-    TagOpt,
-    ToOpt,
-    WithOpt,
-    build_filter,
-    complete_format,
-    settings_of,
-)
-from summit_cli.cli.settings import Settings
+from summit_cli import query, records, store
+from summit_cli.cli.groups import Filters, Shown, to_filter
+from summit_cli.cli.options import FormatKeyArg, only, settings_of, wired
+from summit_cli.cli.output import Events, Rows, is_machine
 from summit_cli.errors import NotFound
+from summit_cli.query import Placed
 
-TIMELINE_KEYS = (*export.RECORD_KEYS, "group", "gap_days")
-CALENDAR_KEYS = (*export.RECORD_KEYS, "days")
+TIMELINE_KEYS = (*records.RECORD_KEYS, "group", "gap_days")
+CALENDAR_KEYS = (*records.RECORD_KEYS, "days")
 
 
 class GroupBy(StrEnum):
@@ -46,37 +29,20 @@ class WeekStart(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("timeline")(timeline)
-    app.command("calendar")(calendar)
-    app.command("format")(format_history)
-
-
-def _draw(settings: Settings, build: Callable[[int], Any]) -> None:
-    """Print a Rich renderable built for the terminal's width."""
-    from summit_cli import render
-
-    target = render.console(sys.stdout, color=settings.color)
-    render.show(target, build(target.width))
+    app.command("timeline")(wired(timeline))
+    app.command("calendar")(wired(calendar))
+    app.command("format")(wired(format_history))
 
 
 def timeline(
     ctx: typer.Context,
-    formats: FormatOpt = None,
-    kinds: KindOpt = None,
-    statuses: StatusOpt = None,
-    city: CityOpt = None,
-    country: CountryOpt = None,
-    participant: WithOpt = None,
-    tags: TagOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    search: SearchOpt = None,
+    filters: Filters = only(),
     by: Annotated[
         GroupBy,
         typer.Option("--by", help="Group by month (venue date) or by negotiation format."),
     ] = GroupBy.MONTH,
-    output_format: OutputOpt = None,
-) -> None:
+    shown: Shown = only("output"),
+) -> Events:
     """The events on a time line: grouped by month or format, a "now" marker between past
     and future, and the gap since each format's previous meeting.
 
@@ -85,47 +51,25 @@ def timeline(
 
     Example: summits --now 2022-01-11 timeline --by format
     """
+    from summit_cli.views import tracks
+
     settings = settings_of(ctx)
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=city,
-        country=country,
-        participant=participant,
-        tags=tags,
-        start=start,
-        end=end,
-        search=search,
-    )
+    spec = to_filter(filters, settings)
     current = store.read_store(settings.location())
     items = query.select(current, spec, settings.display, now=settings.now)
-    chosen = output.resolve(output_format, settings)
     if not items:
-        say("no events match")
-    if output.is_machine(chosen):
-        gaps = trackviews.gap_days(items)
-        rows = []
-        for item in items:
-            data = export.record(item, settings.now)
-            first = item.span.first_day()
-            data["group"] = item.event.format if by is GroupBy.FORMAT else f"{first:%Y-%m}"
-            data["gap_days"] = gaps.get(item.event.id)
-            rows.append(data)
-        output.records(rows, TIMELINE_KEYS, chosen)
-        return
-    if not items:
-        return
-    view = trackviews.timeline_view(items, current, settings.now, settings.display, by=by.value)
-    if chosen is output.Output.TABLE:
-        from summit_cli import render
+        settings.env.say("no events match")
+    gaps = tracks.gap_days(items)
 
-        _draw(settings, lambda width: render.timeline(view, width))
-    else:
-        from summit_cli import plain
+    def extra(item: Placed) -> dict[str, Any]:
+        first = item.span.first_day()
+        group = item.event.format if by is GroupBy.FORMAT else f"{first:%Y-%m}"
+        return {"group": group, "gap_days": gaps.get(item.event.id)}
 
-        output.write(plain.timeline(view))
+    def view() -> Any:
+        return tracks.timeline_view(items, current, settings.now, settings.display, by=by.value)
+
+    return Events(items, settings.now, view, TIMELINE_KEYS, extra)
 
 
 def calendar(
@@ -138,17 +82,15 @@ def calendar(
         ),
     ] = None,
     months: Annotated[
-        int, typer.Option("--months", "-m", min=1, max=36, help="How many months to show.")
+        int,
+        typer.Option("--months", "-m", metavar="N", min=1, max=36, help="How many months to show."),
     ] = 1,
     week_start: Annotated[
         WeekStart, typer.Option("--week-start", help="The first day of the week.")
     ] = WeekStart.MONDAY,
-    formats: FormatOpt = None,
-    kinds: KindOpt = None,
-    statuses: StatusOpt = None,
-    tags: TagOpt = None,
-    output_format: OutputOpt = None,
-) -> None:
+    filters: Filters = only("formats", "kinds", "statuses", "tags"),
+    shown: Shown = only("output"),
+) -> Events:
     """Month grids with the days of events marked, and a legend listing those events.
 
     Day and month names are English whatever the locale. With --output json, the
@@ -156,29 +98,16 @@ def calendar(
 
     Example: summits calendar 2021-12 --months 2 --week-start sunday
     """
-    from datetime import date
-
-    from summit_cli.monthgrid import WEEK_STARTS, add_months, month_title, parse_month
+    from summit_cli.views import tracks
+    from summit_cli.views.monthgrid import WEEK_STARTS, parse_month
 
     settings = settings_of(ctx)
-    spec = build_filter(
-        settings,
-        formats=formats,
-        kinds=kinds,
-        statuses=statuses,
-        city=None,
-        country=None,
-        participant=None,
-        tags=tags,
-        start=None,
-        end=None,
-        search=None,
-    )
+    spec = to_filter(filters, settings)
     today = settings.now.astimezone(settings.display).date()
     year, number = parse_month(month, today) if month else (today.year, today.month)
     current = store.read_store(settings.location())
     items = query.select(current, spec, settings.display, now=settings.now)
-    view = trackviews.calendar_view(
+    view = tracks.calendar_view(
         items,
         year,
         number,
@@ -187,39 +116,21 @@ def calendar(
         settings.display,
         week_start=WEEK_STARTS[week_start.value],
     )
-    chosen = output.resolve(output_format, settings)
     if not view.legend:
-        span = month_title(year, number)
-        if months > 1:
-            span += " – " + month_title(*add_months(year, number, months - 1))
-        hint = ""
-        if items:
-            lo = date(year, number, 1)
-            nearest = min(items, key=lambda p: abs((p.span.first_day() - lo).days))
-            first = nearest.span.first_day()
-            hint = f"; the nearest is {nearest.event.id}: see 'summits calendar {first:%Y-%m}'"
-        say(f"no events in {span}{hint}")
-    if output.is_machine(chosen):
-        shown = {line.event_id for line in view.legend}
-        rows = []
-        for item in items:
-            if item.event.id not in shown:
-                continue
-            data = export.record(item, settings.now)
-            data["days"] = _days_of(item)
-            rows.append(data)
-        output.records(rows, CALENDAR_KEYS, chosen)
-    elif chosen is output.Output.TABLE:
-        from summit_cli import render
-
-        _draw(settings, lambda width: render.calendar(view, width))
-    else:
-        from summit_cli import plain
-
-        output.write(plain.calendar(view))
+        settings.env.say(tracks.calendar_empty_note(items, year, number, months))
+    ids = {line.event_id for line in view.legend}
+    shown_items = [item for item in items if item.event.id in ids]
+    return Events(
+        shown_items,
+        settings.now,
+        lambda: view,
+        CALENDAR_KEYS,
+        lambda i: {"days": _days_of(i)},
+        always_view=True,
+    )
 
 
-def _days_of(item: query.Placed) -> list[str]:
+def _days_of(item: Placed) -> list[str]:
     from datetime import timedelta
 
     first, last = item.span.first_day(), item.span.last_day()
@@ -228,13 +139,8 @@ def _days_of(item: query.Placed) -> list[str]:
 
 
 def format_history(
-    ctx: typer.Context,
-    key: Annotated[
-        str,
-        typer.Argument(help="A format key (see: summits formats).", autocompletion=complete_format),
-    ],
-    output_format: OutputOpt = None,
-) -> None:
+    ctx: typer.Context, key: FormatKeyArg, shown: Shown = only("output")
+) -> Events | Rows:
     """One negotiation format: rounds held, first and last meeting, the next one with its
     countdown, and its full history (rounds, venues, participants, outcomes).
 
@@ -243,7 +149,7 @@ def format_history(
 
     Example: summits --now 2021-12-31 format geneva
     """
-    from summit_cli.cli.formats import FORMAT_RECORD_KEYS, format_record
+    from summit_cli.views import tracks
 
     settings = settings_of(ctx)
     current = store.read_store(settings.location())
@@ -257,28 +163,16 @@ def format_history(
         for p in query.place(current.all_events(), settings.display, now=settings.now)
         if p.event.format == key
     ]
-    chosen = output.resolve(output_format, settings)
-    gaps = trackviews.gap_days(items)
-    history = []
-    for item in items:
-        data = export.record(item, settings.now)
-        data["gap_days"] = gaps.get(item.event.id)
-        history.append(data)
-    if chosen in (output.Output.JSON, output.Output.JSONL):
-        data = format_record(summary, settings.now)
-        data["history"] = history
-        output.records([data], (*FORMAT_RECORD_KEYS, "history"), chosen)
-        return
-    if output.is_machine(chosen):
-        keys = (*export.RECORD_KEYS, "gap_days")
-        output.records(history, keys, chosen)
-        return
-    view = trackviews.format_detail(summary, items, settings.now)
-    if chosen is output.Output.TABLE:
-        from summit_cli import render
-
-        _draw(settings, lambda width: render.format_detail(view, width))
-    else:
-        from summit_cli import plain
-
-        output.write(plain.format_detail(view))
+    gaps = tracks.gap_days(items)
+    history = Events(
+        items,
+        settings.now,
+        lambda: tracks.format_detail(summary, items, settings.now),
+        (*records.RECORD_KEYS, "gap_days"),
+        lambda i: {"gap_days": gaps.get(i.event.id)},
+    )
+    if is_machine(shown.output) and shown.output in {"json", "jsonl"}:
+        data = records.format_record(summary, settings.now)
+        data["history"] = history.rows()
+        return Rows([data], (*records.FORMAT_RECORD_KEYS, "history"))
+    return history

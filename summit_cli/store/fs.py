@@ -115,7 +115,7 @@ def read_regular(path: Path, limit: int, *, what: str = "the store") -> tuple[by
     try:
         before = OPS.stat(path)
     except FileNotFoundError:
-        raise NotFound(f"{what} not found: {path}") from None
+        raise NotFound(f"{what.removeprefix('the ')} not found: {path}") from None
     except OSError as exc:
         raise StoreIOError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
     _check_regular(path, before.st_mode, what)
@@ -124,7 +124,7 @@ def read_regular(path: Path, limit: int, *, what: str = "the store") -> tuple[by
     try:
         fd = OPS.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise NotFound(f"{what} not found: {path}") from None
+        raise NotFound(f"{what.removeprefix('the ')} not found: {path}") from None
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM):
             raise StoreIOError(f"{path}: permission denied (cannot read {what})") from None

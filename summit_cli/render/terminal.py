@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any
 
-from summit_cli.views import Card, Cell, TableView
+from summit_cli.views.base import Card, Cell, TableView
 
 if TYPE_CHECKING:
-    from summit_cli.trackviews import CalendarView, FormatDetail, TimelineView
+    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
 
 STYLES = {
     "title": "bold",
@@ -70,7 +70,7 @@ def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None
     then the room left is shared among the wrapping columns (Rich's own
     squeeze can truncate a fixed column instead, so we decide here).
     """
-    from summit_cli.plain import width as cells
+    from summit_cli.render.text import width as cells
 
     def natural(index: int) -> int:
         column = view.columns[index]
@@ -160,8 +160,27 @@ def card(view: Card) -> Any:
     return Panel(grid, title=Text(view.title, style="bold"), title_align="left", expand=False)
 
 
-def show(target: Any, renderable: Any) -> None:
-    target.print(renderable)
+def show(view: Any, stream: IO[str], *, color: bool, width: int | None = None) -> None:
+    """Print a view model on a Rich console writing to *stream*."""
+    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
+
+    target = console(stream, color=color, width=width)
+    size = target.width
+    if isinstance(view, TableView):
+        target.print(table(view, size))
+    elif isinstance(view, Card):
+        target.print(card(view))
+    elif isinstance(view, list):
+        for item in view:
+            target.print(card(item))
+    elif isinstance(view, TimelineView):
+        target.print(timeline(view, size))
+    elif isinstance(view, CalendarView):
+        target.print(calendar(view, size))
+    elif isinstance(view, FormatDetail):
+        target.print(format_detail(view, size))
+    else:  # pragma: no cover - a view type nobody renders is a bug
+        raise TypeError(f"no terminal renderer for {type(view).__name__}")
 
 
 def styled_lines(lines: list[list[tuple[str, str | None]]]) -> Any:
@@ -179,13 +198,13 @@ def styled_lines(lines: list[list[tuple[str, str | None]]]) -> Any:
 
 
 def timeline(view: TimelineView, width: int) -> Any:
-    from summit_cli.plain import timeline_layout
+    from summit_cli.render.text import timeline_layout
 
     return styled_lines(timeline_layout(view, width))
 
 
 def calendar(view: CalendarView, width: int) -> Any:
-    from summit_cli.plain import calendar_layout
+    from summit_cli.render.text import calendar_layout
 
     return styled_lines(calendar_layout(view, width))
 

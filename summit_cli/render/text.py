@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import unicodedata
 
-from summit_cli.views import Card, Cell, TableView
+from summit_cli.views.base import Card, Cell, TableView
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from summit_cli.trackviews import CalendarView, Day, FormatDetail, Line, MonthGrid, TimelineView
+    from typing import Any
+
+    from summit_cli.views.tracks import (
+        CalendarView,
+        Day,
+        FormatDetail,
+        Line,
+        MonthGrid,
+        TimelineView,
+    )
 
 Segment = tuple[str, "str | None"]  # text and a semantic style name (render.STYLES)
 Styled = list[Segment]  # one output line
@@ -177,7 +186,7 @@ def _trim(segments: Styled) -> Styled:
 
 def timeline_layout(view: TimelineView, size: int | None, *, rule: str = "─") -> list[Styled]:
     """Headings, event lines and the "now" marker, as styled lines."""
-    from summit_cli.trackviews import Heading, Line, NowMarker
+    from summit_cli.views.tracks import Heading, Line, NowMarker
 
     event_lines = [e for e in view.entries if isinstance(e, Line)]
     laid = line_blocks(event_lines, size)
@@ -282,6 +291,25 @@ def calendar_layout(view: CalendarView, size: int | None) -> list[Styled]:
 
 def calendar(view: CalendarView) -> str:
     return as_text(calendar_layout(view, None))
+
+
+def show(view: Any, width: int | None = None) -> str:
+    """A view model as plain text; line views fit *width* when it is given."""
+    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
+
+    if isinstance(view, TableView):
+        return table(view)
+    if isinstance(view, Card):
+        return card(view)
+    if isinstance(view, list):
+        return "\n".join(card(item) for item in view)
+    if isinstance(view, TimelineView):
+        return as_text(timeline_layout(view, width, rule="-"))
+    if isinstance(view, CalendarView):
+        return as_text(calendar_layout(view, width))
+    if isinstance(view, FormatDetail):
+        return format_detail(view)
+    raise TypeError(f"no text renderer for {type(view).__name__}")  # pragma: no cover
 
 
 def format_detail(view: FormatDetail) -> str:

@@ -1,20 +1,20 @@
-"""Machine formats as strings: JSON, JSON Lines, CSV, TSV and ids.
+"""The event record: what every machine format and --fields/--template/--field show.
 
 Each event becomes one record with every schema key (null or [] when unset),
-plus computed keys. The key set and order are a contract documented in the
-README and pinned by tests; add keys only at the end.
+plus computed keys. The key set and order are a contract documented in
+docs/scripting.md and pinned by tests; keys are only ever added at the end.
+Nothing here reads the clock: "now" is passed in.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from summit_cli.errors import InvalidInput
-from summit_cli.model import EVENT_KEYS, RECURRENCE_KEYS, Store
-from summit_cli.query import Placed
+from summit_cli.model import EVENT_KEYS, RECURRENCE_KEYS
+from summit_cli.query import FormatSummary, Placed
+from summit_cli.safetext import visible
 from summit_cli.timeline import countdown
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -69,9 +69,6 @@ FIELD_DOCS: dict[str, str] = {
     "exdates": "list of dates (at the venue) whose occurrence of the series is skipped",
     "occurrence": "date at the venue of this occurrence of a recurring event, else null",
 }
-
-LIST_SEPARATOR = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _utc(moment: datetime) -> str:
@@ -163,11 +160,12 @@ def compile_template(template: str, valid: Sequence[str]) -> list[tuple[str, str
 
 
 def fill_template(parts: list[tuple[str, str | None, str]], data: dict[str, Any]) -> str:
+    """One template line; each value is shown safely (controls and line breaks as escapes)."""
     out = []
     for literal, field, spec in parts:
         out.append(literal)
         if field is not None:
-            text = human(data.get(field))
+            text = visible(human(data.get(field)))
             try:
                 out.append(format(text, spec))
             except ValueError as exc:
@@ -175,133 +173,41 @@ def fill_template(parts: list[tuple[str, str | None, str]], data: dict[str, Any]
     return "".join(out)
 
 
-# JSON escapes C0 controls itself; C1 controls, bidi overrides and line/paragraph
-# separators are escaped too (\u009b...), so `summits ... -o json | cat` can't
-# drive a terminal. The data is unchanged: any JSON reader gets the same string.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+FORMAT_RECORD_KEYS = (
+    "key",
+    "name",
+    "description",
+    "timezone",
+    "events",
+    "held",
+    "first_id",
+    "first_start",
+    "last_id",
+    "last_start",
+    "next_id",
+    "next_start",
+    "next_starts_in_seconds",
+    "next_countdown",
+    "meets",
+)
 
 
-def _json_escape(text: str) -> str:
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def format_record(summary: FormatSummary, now: datetime) -> dict[str, Any]:
+    """One negotiation format at a glance, as a record (``summits formats --output json``)."""
+    data: dict[str, Any] = summary.format.to_plain()
+    data["events"] = summary.count
+    data["held"] = summary.held
+    for label, item in (("first", summary.first), ("last", summary.last), ("next", summary.next)):
+        data[f"{label}_id"] = item.event.id if item else None
+        data[f"{label}_start"] = item.event.start.isoformat() if item else None
+    count = countdown(summary.next.span, now) if summary.next else None
+    data["next_starts_in_seconds"] = count.seconds if count else None
+    data["next_countdown"] = count.text if count else None
+    data["meets"] = data.pop("meets")  # added after the others: keys only ever go at the end
+    data["id"] = summary.format.key  # for --output ids
+    return data
 
 
-def to_json(records: Sequence[dict[str, Any]]) -> str:
-    """One JSON array, one record per line (compact records: fast for 100,000 of them).
-
-    Pipe it through ``jq .`` for an indented view.
-    """
-    import json
-
-    if not records:
-        return "[]\n"
-    lines = ",\n".join(_json_escape(json.dumps(r, ensure_ascii=False)) for r in records)
-    return "[\n" + lines + "\n]\n"
-
-
-def to_jsonl(records: Sequence[dict[str, Any]]) -> str:
-    import json
-
-    return "".join(_json_escape(json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        import json
-
-        # Structured lists (history) as JSON: unambiguous, and CSV import reads them back.
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(
-            str(v).replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
-            for v in value
-        )
-    return str(value)
-
-
-def neutralize(text: str) -> str:
-    """Stop a spreadsheet from reading a cell as a formula (CWE-1236)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def to_csv(records: Sequence[dict[str, Any]], keys: Sequence[str], *, safe: bool = True) -> str:
-    import csv
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(keys)
-    for data in records:
-        row = []
-        for key in keys:
-            value = data.get(key)
-            text = _cell(value)
-            # Numbers are data, not formulas: only text cells are neutralised.
-            row.append(neutralize(text) if safe and not isinstance(value, int) else text)
-        writer.writerow(row)
-    return out.getvalue()
-
-
-def _tsv_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def to_tsv(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    lines = ["\t".join(keys)]
-    lines += ["\t".join(_tsv_escape(_cell(data.get(k))) for k in keys) for data in records]
-    return "\n".join(lines) + "\n"
-
-
-def to_ids(records: Sequence[dict[str, Any]]) -> str:
-    return "".join(f"{r['id']}\n" for r in records)
-
-
-def to_yaml(records: Sequence[dict[str, Any]]) -> str:
-    """A YAML list of records (strings that a YAML 1.1 reader could misread are quoted)."""
-    from summit_cli.store import yamltree
-
-    if not records:
-        return "[]\n"
-    return yamltree.dump(yamltree.to_node([dict(r) for r in records], flow=False))
-
-
-def _record_lines(data: dict[str, Any] | None) -> list[str]:
-    import json
-
-    if data is None:
-        return []
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for index, item in enumerate(value):
-                lines += [f"{key}[{index}].{k}: {v}" for k, v in item.items()]
-        else:
-            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    return [line + "\n" for line in lines]
-
-
-def store_diff(before: Store, after: Store) -> str:
-    """A unified diff, record by record, of what a write would change."""
-    import difflib
-
-    chunks: list[str] = []
-    old_formats, new_formats = before.formats, after.formats
-    for key in [*old_formats, *(k for k in new_formats if k not in old_formats)]:
-        a = old_formats[key].to_stored() if key in old_formats else None
-        b = new_formats[key].to_stored() if key in new_formats else None
-        if a != b:
-            chunks += difflib.unified_diff(
-                _record_lines(a), _record_lines(b), f"a/formats/{key}", f"b/formats/{key}"
-            )
-    old_events = {e.id: e for e in before.events}
-    new_events = {e.id: e for e in after.events}
-    for event_id in [*old_events, *(i for i in new_events if i not in old_events)]:
-        a = old_events[event_id].to_stored() if event_id in old_events else None
-        b = new_events[event_id].to_stored() if event_id in new_events else None
-        if a != b:
-            chunks += difflib.unified_diff(
-                _record_lines(a), _record_lines(b), f"a/events/{event_id}", f"b/events/{event_id}"
-            )
-    return "".join(chunks) if chunks else "(no change)\n"
+def field_value(item: Placed, now: datetime, field: str) -> str:
+    """One field of an event as people read it (``next --field``), shown safely."""
+    return visible(human(record(item, now)[field]))

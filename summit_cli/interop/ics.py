@@ -34,8 +34,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from summit_cli import zones
-from summit_cli.csvio import Batch
 from summit_cli.errors import InvalidData, Problem
+from summit_cli.interop.batch import Batch
 from summit_cli.model import SLUG_RE, Event, Format, Status, WallTime, parse_wall_time
 
 UID_SUFFIX = "@summits"

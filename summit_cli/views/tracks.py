@@ -1,6 +1,6 @@
 """The timeline, calendar and format-history views, as plain data.
 
-Split from ``views`` so the everyday commands (list, upcoming, next, show) do
+Apart from ``tables`` so the everyday commands (list, upcoming, next, show) do
 not pay for building these classes at start-up. Renderers lay them out.
 """
 
@@ -11,18 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from summit_cli.model import Status, Store
-from summit_cli.monthgrid import (
-    add_months,
-    long_day,
-    month_title,
-    month_weeks,
-    weekday_header,
-    weekday_name,
-)
 from summit_cli.query import FormatSummary, Placed
 from summit_cli.safetext import one_line, visible
 from summit_cli.timeline import Phase, Span, countdown, phase
-from summit_cli.views import (
+from summit_cli.views.base import (
     STATUS_STYLE,
     Card,
     Cell,
@@ -31,6 +23,14 @@ from summit_cli.views import (
     format_text,
     original_start,
     place_text,
+)
+from summit_cli.views.monthgrid import (
+    add_months,
+    long_day,
+    month_title,
+    month_weeks,
+    weekday_header,
+    weekday_name,
 )
 
 KIND_GLYPHS = {
@@ -394,3 +394,19 @@ def format_detail(summary: FormatSummary, items: list[Placed], now: datetime) ->
     )
     title = f"{fmt.key} — {one_line(fmt.name)}"
     return FormatDetail(Card(title=title, lines=lines), table)
+
+
+def calendar_empty_note(items: list[Placed], year: int, month: int, count: int) -> str:
+    """What to say when the months shown hold no event: where the nearest one is."""
+    span = month_title(year, month)
+    if count > 1:
+        span += " – " + month_title(*add_months(year, month, count - 1))
+    if not items:
+        return f"no events in {span}"
+    first_day = date(year, month, 1)
+    nearest = min(items, key=lambda p: abs((p.span.first_day() - first_day).days))
+    day = nearest.span.first_day()
+    return (
+        f"no events in {span}; the nearest is {nearest.event.id}: "
+        f"see 'summits calendar {day:%Y-%m}'"
+    )

@@ -1,0 +1,115 @@
+"""Option groups as values: the filters, the output choice, the event fields.
+
+Typer-free, so the fast path shares them: each group is a frozen dataclass
+whose field names are the Click parameter names of its options (declared once,
+in ``cli.options``); :func:`bundle` turns a command's flat keyword arguments
+into the group values both ways of parsing hand to the same runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, timedelta
+
+from summit_cli import query
+from summit_cli.edits import Fields
+from summit_cli.model import KINDS, STATUSES, check_choice
+from summit_cli.typed import Context
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from summit_cli.cli.settings import Settings
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filter options of list, upcoming, next, countdown, timeline, calendar, export."""
+
+    formats: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    city: str | None = None
+    country: str | None = None
+    participant: str | None = None
+    tags: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    search: str | None = None
+
+    def given(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How events are printed: --output, --fields, --template."""
+
+    output: str | None = None
+    fields: str | None = None
+    template: str | None = None
+
+
+GROUPS: dict[type, tuple[str, ...]] = {
+    Filters: tuple(f.name for f in fields(Filters)),
+    Shown: tuple(f.name for f in fields(Shown)),
+    Fields: tuple(f.name for f in fields(Fields)),
+}
+
+
+def make(group: type, values: dict[str, Any]) -> Any:
+    """A group value from its options' parsed values (lists become tuples; a repeatable
+    option not given is an empty tuple)."""
+    defaults = {f.name: f.default for f in fields(group)}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, list):
+            out[key] = tuple(value)
+        elif value is None and isinstance(defaults.get(key), tuple):
+            out[key] = defaults[key]
+        else:
+            out[key] = value
+    return group(**out)
+
+
+def bundle(kwargs: dict[str, Any], plan: list[tuple[str, type, tuple[str, ...]]]) -> dict[str, Any]:
+    """Replace each group's options in *kwargs* with the group value (see ``options.wired``)."""
+    out = dict(kwargs)
+    for name, group, members in plan:
+        out[name] = make(group, {m: out.pop(m) for m in members if m in out})
+    return out
+
+
+def context(settings: Settings) -> Context:
+    """What reading typed dates needs, from the global settings."""
+    return Context(settings.now, settings.display, settings.date_order)
+
+
+def to_filter(args: Filters, settings: Settings) -> query.Filter:
+    """Filter options -> a query Filter (dates read in the display zone)."""
+    for value in args.kinds:
+        check_choice(value, KINDS, "--kind")
+    for value in args.statuses:
+        check_choice(value, STATUSES, "--status")
+    ctx = context(settings)
+    return query.Filter(
+        formats=args.formats,
+        kinds=args.kinds,
+        statuses=args.statuses,
+        city=args.city,
+        country=args.country,
+        participant=args.participant,
+        tags=args.tags,
+        search=args.search,
+        start=ctx.moment(args.start, "--from") if args.start else None,
+        end=ctx.moment(args.end, "--to", end_of_day=True) if args.end else None,
+    )
+
+
+def horizon_end(settings: Settings, within: timedelta) -> Any:
+    """The exclusive end of ``--within``: just past now + within, so an event starting
+    right then counts (real elapsed time, also across a DST change)."""
+    return (settings.now.astimezone(UTC) + within + timedelta(microseconds=1)).astimezone(
+        settings.display
+    )

@@ -1,0 +1,108 @@
+"""The import batch that every importer (CSV, JSON/YAML, iCalendar) produces.
+
+An importer turns its input into a :class:`Batch` of plain records (what
+``Event.to_plain`` gives) plus any format definitions the file carries. The
+records become events only once the target store is known
+(:func:`events_of`), so validation sees the right set of formats and every
+problem of the batch is reported at once. Nothing here reads files or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from summit_cli.errors import InvalidData, Problem
+from summit_cli.fromplain import Collector, event_from_plain
+from summit_cli.model import EVENT_KEYS, Event, Format, Store
+from summit_cli.records import RECORD_KEYS
+
+# Keys of an exported record that are computed from the stored ones (and from
+# "now"): accepted in an input file and ignored. Every record key that is not an
+# event key counts, so keys added to the export later are ignored too.
+COMPUTED_KEYS = frozenset(k for k in RECORD_KEYS if k not in EVENT_KEYS) | frozenset(
+    {
+        "all_day",
+        "start_local",
+        "end_local",
+        "start_utc",
+        "end_utc",
+        "phase",
+        "starts_in_seconds",
+        "countdown",
+    }
+)
+# The columns of a CSV export that carry data (the CSV header is documented in the README).
+CSV_KEYS: tuple[str, ...] = EVENT_KEYS
+
+
+@dataclass
+class Batch:
+    """What an input file holds, before it meets the target store."""
+
+    source: str
+    records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (where, plain)
+    formats: dict[str, Format] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what the file has that we cannot take
+
+    def check(self) -> None:
+        if self.problems:
+            raise InvalidData(self.source, self.problems)
+
+
+def events_of(batch: Batch, target: Store, *, default_format: str | None = None) -> list[Event]:
+    """The batch's records as validated events, against *target*'s formats plus the file's.
+
+    Raises InvalidData listing every problem of the batch (and of the file).
+    """
+    formats: dict[str, Format] = {**batch.formats, **target.formats}
+    out = Collector()
+    out.problems.extend(batch.problems)
+    events: list[Event] = []
+    for where, record in batch.records:
+        plain = record
+        if default_format and not plain.get("format"):
+            plain = {**plain, "format": default_format}
+        event = event_from_plain(plain, where, formats, out)
+        if event is not None:
+            events.append(event)
+    if out.problems:
+        raise InvalidData(batch.source, out.problems)
+    return [_match_unnamed(e, target) for e in events]
+
+
+def _match_unnamed(event: Event, target: Store) -> Event:
+    """An event without an id takes the id of an identical stored event (so a second
+    import of the same file changes nothing); otherwise the store generates one."""
+    if event.id:
+        return event
+    for stored in target.events:
+        if replace(stored, id="") == event:
+            return replace(event, id=stored.id)
+    return event
+
+
+def records_batch(items: Any, source: str) -> Batch:
+    """A list of records (``summits list --output json|yaml``) as a batch."""
+    batch = Batch(source)
+    if not isinstance(items, list):
+        batch.problems.append(Problem("", "expected a list of event records"))
+        return batch
+    for index, item in enumerate(items):
+        where = f"record {index + 1}"
+        if not isinstance(item, Mapping):
+            batch.problems.append(Problem(where, "a record must be a mapping"))
+            continue
+        batch.records.append((where, {k: v for k, v in item.items() if k not in COMPUTED_KEYS}))
+    return batch
+
+
+def store_batch(store: Store, source: str) -> Batch:
+    """A whole (already validated) store document as a batch."""
+    batch = Batch(source, formats=dict(store.formats))
+    for index, event in enumerate(store.events):
+        batch.records.append((f"events[{index}]", event.to_plain()))
+    return batch
