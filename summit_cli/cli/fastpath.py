@@ -47,7 +47,7 @@ def run(argv: list[str], env: Environment) -> int | None:
             lock_timeout=resolved["lock_timeout"],
             env=env,
         )
-        kwargs = bundle({**grammar.COMMANDS[command]["defaults"], **values}, reading.PLAN)
+        kwargs = bundle({**grammar.defaults_of(command), **values}, reading.PLAN)
         shown = kwargs.pop("shown")
         result = reading.RUNNERS[command](settings, **kwargs)
         output.emit(result, settings, shown)

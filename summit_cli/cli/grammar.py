@@ -8,18 +8,17 @@ module cannot read exactly as Click would, it leaves to Typer.
 
 from __future__ import annotations
 
-from summit_cli.cli.grammar_table import TABLE
+from summit_cli.cli import grammar_table as table
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
-GLOBAL: dict[str, tuple[Any, ...]] = TABLE["global"]
-COMMANDS: dict[str, dict[str, Any]] = TABLE["commands"]
+GLOBAL: dict[str, tuple[Any, ...]] = {name: table.SPECS[n] for name, n in table.GLOBAL.items()}
 GLOBAL_METAVARS = {
     name: spec[5] or ""
     for name, spec in GLOBAL.items()
-    if name.startswith("--") and spec[1] != "flag" and spec[0] != "version"
+    if name.startswith("--") and spec[1] not in {"flag", "off"}
 }
 
 
@@ -27,11 +26,21 @@ class Refused(Exception):
     """The fast path cannot take this line exactly as Typer would: Typer must parse it."""
 
 
+def options_of(command: str) -> dict[str, tuple[Any, ...]]:
+    """The options of *command* ("list", "formats add"): name -> spec."""
+    numbers = table.COMMANDS[command][0] if command in table.COMMANDS else {}
+    return {name: table.SPECS[n] for name, n in numbers.items()}
+
+
+def defaults_of(command: str) -> dict[str, Any]:
+    return dict(table.COMMANDS[command][1])
+
+
 def _command_at(words: list[str]) -> tuple[str, int] | None:
     """(command path, index after it) for words that start at a command name."""
-    if not words or words[0] not in COMMANDS:
+    if not words or words[0] not in table.COMMANDS:
         return None
-    if len(words) > 1 and f"{words[0]} {words[1]}" in COMMANDS:
+    if len(words) > 1 and f"{words[0]} {words[1]}" in table.COMMANDS:
         return f"{words[0]} {words[1]}", 2
     return words[0], 1
 
@@ -44,13 +53,13 @@ def _skip_globals(words: list[str]) -> int:
         spec = GLOBAL.get(name)
         if spec is None:
             return i
-        i += 1 if eq or spec[1] == "flag" else 2
+        i += 1 if eq or spec[1] in {"flag", "off"} else 2
     return i
 
 
 def shadowed(command: str) -> list[str]:
     """Global options that *command* has an option of the same name for (e.g. add's --tz)."""
-    options = COMMANDS.get(command, {}).get("options", {})
+    options = options_of(command)
     return [name for name in GLOBAL_METAVARS if name in options]
 
 
@@ -65,7 +74,7 @@ def hoist(argv: list[str]) -> list[str]:
     if found is None:
         return argv
     command, length = found
-    options = COMMANDS[command]["options"]
+    options = options_of(command)
     head, rest = argv[: start + length], argv[start + length :]
     moved: list[str] = []
     kept: list[str] = []
@@ -78,12 +87,12 @@ def hoist(argv: list[str]) -> list[str]:
         name, eq, _ = word.partition("=")
         spec = options.get(name)
         if spec is not None:
-            take = 1 if eq or spec[1] == "flag" else 2
+            take = 1 if eq or spec[1] in {"flag", "off"} else 2
             kept += rest[i : i + take]
             i += take
             continue
         glob = GLOBAL.get(name) if name.startswith("--") else None
-        if glob is not None and glob[1] != "flag" and glob[0] != "version":
+        if glob is not None and glob[1] not in {"flag", "off"}:
             take = 1 if eq else 2
             moved += rest[i : i + take]
             i += take
@@ -126,7 +135,7 @@ def parse(argv: list[str], fast: frozenset[str]) -> tuple[dict[str, Any], str, d
     while words and words[0].startswith("-"):
         name, eq, value = words.pop(0).partition("=")
         spec = GLOBAL.get(name)
-        if spec is None or spec[1] == "flag" or spec[0] in glob:
+        if spec is None or spec[1] in {"flag", "off"} or spec[0] in glob:
             raise Refused(name)
         if not eq:
             if not words:
@@ -138,7 +147,7 @@ def parse(argv: list[str], fast: frozenset[str]) -> tuple[dict[str, Any], str, d
     if not words or words[0] not in fast:
         raise Refused("command")
     command = words.pop(0)
-    options = COMMANDS[command]["options"]
+    options = options_of(command)
     values: dict[str, Any] = {}
     while words:
         word = words.pop(0)
@@ -147,10 +156,10 @@ def parse(argv: list[str], fast: frozenset[str]) -> tuple[dict[str, Any], str, d
         if spec is None or (eq and not name.startswith("--")):
             raise Refused(name)
         param, how = spec[0], spec[1]
-        if how == "flag":
-            if eq:
+        if how in {"flag", "off"}:
+            if eq or param in values:
                 raise Refused(name)
-            values[param] = True
+            values[param] = how == "flag"
             continue
         if not eq:
             if not words:
@@ -169,8 +178,8 @@ def parse(argv: list[str], fast: frozenset[str]) -> tuple[dict[str, Any], str, d
 def global_values(glob: dict[str, Any], environ: Any) -> dict[str, Any]:
     """Every global option's value as Click resolves it: the line, else a non-empty
     environment variable (converted), else the default."""
-    valued = [spec for spec in GLOBAL.values() if spec[1] != "flag"]
-    out = {spec[0]: TABLE["global_defaults"][spec[0]] for spec in valued}
+    valued = [spec for spec in GLOBAL.values() if spec[1] not in {"flag", "off"}]
+    out = {spec[0]: table.GLOBAL_DEFAULTS[spec[0]] for spec in valued}
     for spec in valued:
         param, envvar = spec[0], spec[4]
         if param in glob:

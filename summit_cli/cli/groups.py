@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 from datetime import UTC, timedelta
 
 from summit_cli import query
-from summit_cli.edits import Fields
 from summit_cli.model import KINDS, STATUSES, check_choice
 from summit_cli.typed import Context
 
@@ -51,13 +50,6 @@ class Shown:
     template: str | None = None
 
 
-GROUPS: dict[type, tuple[str, ...]] = {
-    Filters: tuple(f.name for f in fields(Filters)),
-    Shown: tuple(f.name for f in fields(Shown)),
-    Fields: tuple(f.name for f in fields(Fields)),
-}
-
-
 def make(group: type, values: dict[str, Any]) -> Any:
     """A group value from its options' parsed values (lists become tuples; a repeatable
     option not given is an empty tuple)."""
@@ -71,6 +63,11 @@ def make(group: type, values: dict[str, Any]) -> Any:
         else:
             out[key] = value
     return group(**out)
+
+
+def members(group: type) -> tuple[str, ...]:
+    """The option (parameter) names of a group, in order."""
+    return tuple(f.name for f in fields(group))
 
 
 def bundle(kwargs: dict[str, Any], plan: list[tuple[str, type, tuple[str, ...]]]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summit_cli.cli.groups import GROUPS, Filters, Shown, bundle
+from summit_cli.cli.groups import Filters, Shown, bundle, members
 from summit_cli.cli.output import Output
 from summit_cli.cli.settings import Settings
 from summit_cli.edits import Fields
@@ -387,6 +387,7 @@ GROUP_OPTIONS: dict[type, dict[str, tuple[Any, Any]]] = {
         ),
     },
 }
+GROUPS = {group: members(group) for group in GROUP_OPTIONS}
 assert all(tuple(GROUP_OPTIONS[g]) == GROUPS[g] for g in GROUPS)
 
 

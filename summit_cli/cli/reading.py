@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from summit_cli import query, records, store, typed
-from summit_cli.cli.groups import Filters, Shown, horizon_end, to_filter
+from summit_cli.cli.groups import Filters, Shown, horizon_end, members, to_filter
 from summit_cli.cli.output import Events, Text
 from summit_cli.errors import NotFound
 from summit_cli.query import Filter, Placed
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 # How both ways of parsing bundle a runner's options: every group, whole.
 PLAN: list[tuple[str, type, tuple[str, ...]]] = [
-    ("filters", Filters, tuple(Filters.__dataclass_fields__)),
-    ("shown", Shown, tuple(Shown.__dataclass_fields__)),
+    ("filters", Filters, members(Filters)),
+    ("shown", Shown, members(Shown)),
 ]
 
 

@@ -162,18 +162,21 @@ def card(view: Card) -> Any:
 
 def show(view: Any, stream: IO[str], *, color: bool, width: int | None = None) -> None:
     """Print a view model on a Rich console writing to *stream*."""
-    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
-
     target = console(stream, color=color, width=width)
     size = target.width
     if isinstance(view, TableView):
         target.print(table(view, size))
-    elif isinstance(view, Card):
+        return
+    if isinstance(view, Card):
         target.print(card(view))
-    elif isinstance(view, list):
+        return
+    if isinstance(view, list):
         for item in view:
             target.print(card(item))
-    elif isinstance(view, TimelineView):
+        return
+    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
+
+    if isinstance(view, TimelineView):
         target.print(timeline(view, size))
     elif isinstance(view, CalendarView):
         target.print(calendar(view, size))

@@ -295,14 +295,14 @@ def calendar(view: CalendarView) -> str:
 
 def show(view: Any, width: int | None = None) -> str:
     """A view model as plain text; line views fit *width* when it is given."""
-    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
-
     if isinstance(view, TableView):
         return table(view)
     if isinstance(view, Card):
         return card(view)
     if isinstance(view, list):
         return "\n".join(card(item) for item in view)
+    from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
+
     if isinstance(view, TimelineView):
         return as_text(timeline_layout(view, width, rule="-"))
     if isinstance(view, CalendarView):

@@ -12,15 +12,14 @@ from pathlib import Path
 
 from summit_cli.model import Store
 from summit_cli.store import fs
-from summit_cli.store.decoding import decode
 from summit_cli.store.paths import Location, syntax_of
-from summit_cli.store.validation import Checked, check_text, parse_store
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
     from summit_cli.store.paths import Syntax
+    from summit_cli.store.validation import Checked
 
 # Big enough for a 100,000-event archive (about 30 MB of JSON or 40 MB of YAML);
 # a file over it is refused before it is read, and no write may grow a store past it.
@@ -55,6 +54,9 @@ def _with_digest(stamp: fs.Stamp, data: bytes) -> fs.Stamp:
 
 def load(path: Path) -> Loaded:
     """Read and validate a store (the round-trip tree, for writes)."""
+    from summit_cli.store.decoding import decode
+    from summit_cli.store.validation import parse_store
+
     syntax = syntax_of(path)
     data, stamp = read_bytes(path)
     text, bom = decode(data, str(path))
@@ -67,6 +69,9 @@ def check(path: Path) -> Checked:
 
     A file that does not parse at all raises InvalidData (with its location).
     """
+    from summit_cli.store.decoding import decode
+    from summit_cli.store.validation import Checked, check_text
+
     syntax = syntax_of(path)
     data, _ = fs.read_regular(path, MAX_STORE_BYTES)
     text, _ = decode(data, str(path))
@@ -98,6 +103,9 @@ def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()
     entry = cache.matching(real, stamp, stamp.digest, formats_only)
     if entry is not None:
         return entry.store
+    from summit_cli.store.decoding import decode
+    from summit_cli.store.validation import parse_store
+
     text, _ = decode(data, str(path))
     fast = None
     if syntax == "yaml":
