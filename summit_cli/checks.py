@@ -21,7 +21,7 @@ from summit_cli.errors import Problem
 from summit_cli.model import CHANGE_KEYS, EVENT_KEYS, FORMAT_KEYS, Event, Status, Store
 
 Level = Literal["error", "warning"]
-LineOf = Callable[[str, str | int], int | None]  # ("events", 3) / ("formats", "geneva")
+LineOf = Callable[..., int | None]  # ("events", 3[, field]) / ("formats", "geneva"[, field])
 
 TOP_KEYS = ("version", "formats", "events")
 FAR_PAST = timedelta(days=30)
@@ -54,7 +54,7 @@ def from_problem(problem: Problem, level: Level = "error") -> Finding:
     return Finding(level, problem.where[match.end() :], int(match["line"]), problem.what)
 
 
-def _no_line(kind: str, key: str | int) -> int | None:
+def _no_line(kind: str, key: str | int, field: str | None = None) -> int | None:
     return None
 
 
@@ -79,33 +79,46 @@ def unknown_keys(tree: Any, line_of: LineOf = _no_line) -> list[Finding]:
         return []
     found: list[Finding] = []
 
-    def report(where: str, line: int | None, keys: Sequence[Any], known: Sequence[str]) -> None:
+    def report(
+        where: str, line: Callable[[str], int | None], keys: Sequence[Any], known: Sequence[str]
+    ) -> None:
         for key in keys:
             if key not in known:
                 hint = _close(str(key), known)
                 message = f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-                found.append(Finding("warning", where, line, message))
+                found.append(Finding("warning", where, line(str(key)), message))
 
-    report("(top level)", None, list(tree.keys()), TOP_KEYS)
+    report("(top level)", lambda key: None, list(tree.keys()), TOP_KEYS)
     formats = tree.get("formats")
     if isinstance(formats, Mapping):
         for key, raw in formats.items():
             if isinstance(raw, Mapping):
-                report(f"formats.{key}", line_of("formats", key), list(raw.keys()), FORMAT_KEYS)
+                report(f"formats.{key}", _line_in(line_of, "formats", key), list(raw), FORMAT_KEYS)
     events = tree.get("events")
     if isinstance(events, list):
         for index, raw in enumerate(events):
             if not isinstance(raw, Mapping):
                 continue
             where = f"events[{index}]" + (f" (id {raw['id']})" if "id" in raw else "")
-            line = line_of("events", index)
-            report(where, line, list(raw.keys()), EVENT_KEYS)
+            report(where, _line_in(line_of, "events", index), list(raw), EVENT_KEYS)
             history = raw.get("history")
             if isinstance(history, list):
+                in_history = _line_in(line_of, "events", index, "history")
                 for h_index, change in enumerate(history):
                     if isinstance(change, Mapping):
-                        report(f"{where} history[{h_index}]", line, list(change), CHANGE_KEYS)
+                        report(f"{where} history[{h_index}]", in_history, list(change), CHANGE_KEYS)
     return found
+
+
+def _line_in(
+    line_of: LineOf, kind: str, key: str | int, fixed: str | None = None
+) -> Callable[[str], int | None]:
+    """The line of a field of one event or format (of *fixed* when given)."""
+
+    def line(field: str) -> int | None:
+        return line_of(kind, key, fixed or field)
+
+    return line
 
 
 def _close(key: str, known: Sequence[str]) -> str | None:

@@ -46,6 +46,12 @@ class Collector:
         self.problems.append(Problem(where, what))
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message: its repr, cut when long (a 5000-digit round)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -130,7 +136,7 @@ def _wall(
 def format_from_plain(key: Any, raw: Any, out: Collector) -> Format | None:
     where = f"formats.{key}"
     if not isinstance(key, str) or not SLUG_RE.match(key):
-        out.add("formats", f"format key {key!r} must match [a-z0-9][a-z0-9-]*")
+        out.add("formats", f"format key {_shown(key)} must match [a-z0-9][a-z0-9-]*")
         return None
     if not isinstance(raw, Mapping):
         out.add(where, f"must be a mapping with a name, not {_type_name(raw)}")
@@ -139,7 +145,7 @@ def format_from_plain(key: Any, raw: Any, out: Collector) -> Format | None:
     description = _text(raw, "description", where, out)
     tz = _text(raw, "timezone", where, out, max_len=100)
     if tz is not None and not is_zone_name(tz):
-        out.add(where, f"timezone {tz!r} is not an IANA time zone name")
+        out.add(where, f"timezone {_shown(tz)} is not an IANA time zone name")
         tz = None
     if name is None:
         return None
@@ -180,7 +186,8 @@ def event_from_plain(
     if event_id is not None:
         if not isinstance(event_id, str) or not SLUG_RE.match(event_id):
             out.add(
-                where, f"id {event_id!r} must match [a-z0-9][a-z0-9-]* (at most 100 characters)"
+                where,
+                f"id {_shown(event_id)} must match [a-z0-9][a-z0-9-]* (at most 100 characters)",
             )
         else:
             where = f"{where} (id {event_id})"
@@ -189,27 +196,27 @@ def event_from_plain(
     if kind is None:
         kind = "other"
     if kind not in KINDS:
-        out.add(where, f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+        out.add(where, f"kind {_shown(kind)} is not one of: {', '.join(KINDS)}")
     fmt = raw.get("format")
     if fmt is not None:
         if not isinstance(fmt, str):
             out.add(where, f"format must be a string, not {_type_name(fmt)}")
         elif fmt not in formats:
             known = ", ".join(formats) or "none defined"
-            out.add(where, f"format {fmt!r} is not defined under formats (known: {known})")
+            out.add(where, f"format {_shown(fmt)} is not defined under formats (known: {known})")
     rnd = raw.get("round")
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1):
-        out.add(where, f"round must be a positive whole number, not {rnd!r}")
+        out.add(where, f"round must be a positive whole number, not {_shown(rnd)}")
     start = _wall(raw, "start", where, out, required=True)
     end = _wall(raw, "end", where, out)
     tz = raw.get("timezone")
     if tz is not None and (not isinstance(tz, str) or not is_zone_name(tz)):
-        out.add(where, f"timezone {tz!r} is not an IANA time zone name (e.g. Europe/Zurich)")
+        out.add(where, f"timezone {_shown(tz)} is not an IANA time zone name (e.g. Europe/Zurich)")
     status = raw.get("status", "scheduled")
     if status is None:
         status = "scheduled"
     if status not in STATUSES:
-        out.add(where, f"status {status!r} is not one of: {', '.join(STATUSES)}")
+        out.add(where, f"status {_shown(status)} is not one of: {', '.join(STATUSES)}")
     texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
     lists = {key: _text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
     history = _history(raw.get("history"), where, out)
@@ -225,7 +232,7 @@ def event_from_plain(
         out.add(where, "exdates need an rrule (they skip occurrences of a recurring event)")
     if len(out.problems) > before or title is None or start is None:
         return None
-    return Event(
+    event = Event(
         id=str(event_id or ""),
         title=title,
         kind=str(kind),
@@ -243,6 +250,14 @@ def event_from_plain(
         exdates=exdates,
         **texts,
     )
+    if rrule is not None:
+        from summit_cli.recurrence import never_occurs
+
+        reason = never_occurs(event)
+        if reason is not None:
+            out.add(where, f"rrule {rrule}: {reason}")
+            return None
+    return event
 
 
 def _exdates(raw: Mapping[str, Any], where: str, out: Collector) -> tuple[WallTime, ...]:
@@ -288,7 +303,9 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         return Store(), out.problems
     version = tree.get("version", STORE_VERSION)
     if type(version) is not int or version != STORE_VERSION:
-        out.add("version", f"unsupported store version {version!r} (this summits reads version 1)")
+        out.add(
+            "version", f"unsupported store version {_shown(version)} (this summits reads version 1)"
+        )
         return Store(), out.problems
     raw_formats = tree.get("formats")
     if raw_formats is None:

@@ -210,18 +210,6 @@ class Event:
     rrule: str | None = None  # RFC 5545 RRULE text, e.g. "FREQ=WEEKLY;BYDAY=TH"
     exdates: tuple[WallTime, ...] = ()  # occurrences skipped, by their date at the venue
 
-    def __post_init__(self) -> None:
-        # Rebuilt from plain data (the store's parse cache passes a list of strings):
-        # keep the field a tuple of WallTime so events compare and hash as usual.
-        exdates = self.exdates
-        if exdates and (
-            type(exdates) is not tuple or not all(isinstance(x, WallTime) for x in exdates)
-        ):
-            converted = tuple(
-                x if isinstance(x, WallTime) else parse_wall_time(str(x)) for x in exdates
-            )
-            object.__setattr__(self, "exdates", converted)
-
     def to_plain(self) -> dict[str, Any]:
         """Every schema key, in order; None or [] where unset (JSON-ready)."""
         return {

@@ -276,6 +276,7 @@ def merge_events(
     by_id = {e.id: i for i, e in enumerate(store.events)}
     # Generated ids must not take an id that a later record of the batch names.
     taken = set(by_id) | {e.id for e in incoming if e.id}
+    taken |= {f.meets.id for f in store.formats.values() if f.meets is not None}
     events = list(store.events)
     seen: set[str] = set()
     added: list[str] = []
@@ -289,7 +290,8 @@ def merge_events(
             problems.append(Problem(where, f"unknown format {event.format!r} (known: {known})"))
             continue
         if not event.id:
-            event = replace(event, id=generate_id(event, taken | seen))
+            event = replace(event, id=generate_id(event, taken))
+            taken.add(event.id)
         if event.id in seen:
             problems.append(
                 Problem(f"{where} (id {event.id})", "the same id appears twice in the batch")

@@ -82,8 +82,11 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     recurrence = {key: data.pop(key) for key in RECURRENCE_KEYS}
     data["all_day"] = span.all_day
     known = not span.floating
-    data["start_local"] = span.start.isoformat() if known else None
-    data["end_local"] = span.end.isoformat() if known and not span.point else None
+    # At the venue: with the venue zone's offset, whatever offset the start was typed with.
+    data["start_local"] = span.start.astimezone(span.zone).isoformat() if known else None
+    data["end_local"] = (
+        span.end.astimezone(span.zone).isoformat() if known and not span.point else None
+    )
     data["start_utc"] = _utc(span.start) if known else None
     data["end_utc"] = _utc(span.end) if known and not span.point else None
     count = countdown(span, now)

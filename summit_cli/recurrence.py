@@ -62,26 +62,72 @@ def _shift(wall: WallTime, days: int) -> WallTime:
     return replace(wall, date=wall.date + timedelta(days=days))
 
 
-def _rule(event: Event, zone: tzinfo) -> Any:
-    """The dateutil rule, stepping on naive wall times from the event's start."""
+def _rule(
+    event: Event, zone: tzinfo, after: datetime | None = None, before: datetime | None = None
+) -> Any:
+    """The dateutil rule, stepping on naive wall times from the event's start.
+
+    dateutil walks every period (every day of a daily rule) from its start, even
+    those no BY part lets through. Given *after* (naive, at the venue), a rule
+    without COUNT starts at its last period before *after* instead, so the work is
+    bounded by the window asked for, not by how long ago the series began; the
+    parts dateutil would take from the start are written out so they do not move.
+    """
     from dateutil.rrule import rrulestr
 
     assert event.rrule is not None
     parts = rrule_parts(event.rrule)
     until_text = parts.pop("UNTIL", None)
+    start = _naive(event.start)
+    first = start
+    if after is not None and after > start and "COUNT" not in parts:
+        parts, first = _moved_start(parts, start, after)
     body = ";".join(f"{k}={v}" for k, v in parts.items())
-    rule: Any = rrulestr(body, dtstart=_naive(event.start))
+    rule: Any = rrulestr(body, dtstart=first)
+    until = before
     if until_text is not None:
         day, clock, utc = parse_until(until_text)
         if clock is None:
             # A date UNTIL includes that whole day at the venue.
-            until = datetime.combine(day, time.max)
+            own = datetime.combine(day, time.max)
         elif utc:
-            until = datetime.combine(day, clock, UTC).astimezone(zone).replace(tzinfo=None)
+            own = datetime.combine(day, clock, UTC).astimezone(zone).replace(tzinfo=None)
         else:
-            until = datetime.combine(day, clock)
-        rule = rule.replace(until=until)
-    return rule
+            own = datetime.combine(day, clock)
+        until = own if until is None else min(own, until)
+    return rule.replace(until=until) if until is not None else rule
+
+
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _moved_start(
+    parts: dict[str, str], start: datetime, after: datetime
+) -> tuple[dict[str, str], datetime]:
+    """(rule parts, new start): the start moved forward by whole intervals to the last
+    period that begins before *after*, giving exactly the same occurrences from there."""
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    out = dict(parts)
+    if freq in {"DAILY", "WEEKLY"}:
+        step = interval * (1 if freq == "DAILY" else 7)
+        if freq == "WEEKLY" and "BYDAY" not in out:
+            out["BYDAY"] = _WEEKDAY_CODES[start.weekday()]
+        periods = (after - start).days // step
+        return out, start + timedelta(days=periods * step)
+    if freq in {"MONTHLY", "YEARLY"}:
+        if freq == "YEARLY" and not any(
+            k in out for k in ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
+        ):
+            out["BYMONTH"] = str(start.month)
+        if not any(k in out for k in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYDAY")):
+            out["BYMONTHDAY"] = str(start.day)
+        months = (after.year - start.year) * 12 + after.month - start.month
+        step = interval * (1 if freq == "MONTHLY" else 12)
+        moved = months // step * step
+        year, month = divmod(start.month - 1 + moved, 12)
+        return out, start.replace(year=start.year + year, month=month + 1, day=1)
+    return parts, start
 
 
 def occurrence_of(event: Event, day: date, display: tzinfo) -> Occurrence:
@@ -118,7 +164,7 @@ def occurrences(
     start_naive = _naive(event.start)
     lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach if lo is not None else None
     hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) if hi else None
-    rule = _rule(event, zone)
+    rule = _rule(event, zone, lo_naive, hi_naive)
     if lo_naive is not None and lo_naive > start_naive:
         candidates = rule.xafter(lo_naive, inc=True)
     else:
@@ -163,3 +209,30 @@ def next_occurrences(event: Event, now: datetime, display: tzinfo, n: int = 5) -
         if len(found) >= n:
             break
     return found
+
+
+# How far a rule is searched for its first occurrence before it is refused: about
+# 700 periods, whatever the frequency, so the check stays well under a second.
+FIRST_SEARCH = {"DAILY": 2, "WEEKLY": 12, "MONTHLY": 60, "YEARLY": 700}
+
+
+def never_occurs(event: Event) -> str | None:
+    """Why *event*'s rule gives no occurrence (a BYMONTHDAY=30 in February), or None.
+
+    The rule's first occurrence is searched for a bounded number of periods, so a
+    rule that never matches is refused when it comes in instead of costing seconds
+    on every read.
+    """
+    if not event.rrule:
+        return None
+    parts = rrule_parts(event.rrule)
+    years = FIRST_SEARCH.get(parts.get("FREQ", ""), 2)
+    start = _naive(event.start)
+    try:
+        horizon = start.replace(year=min(start.year + years, 9999))
+    except ValueError:  # 29 February
+        horizon = start.replace(year=min(start.year + years, 9999), day=28)
+    rule = _rule(event, UTC, None, horizon)
+    if next(iter(rule), None) is None:
+        return f"the rule gives no occurrence within {years} years of the start"
+    return None

@@ -8,7 +8,19 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from summit_cli.model import check_date_range
+
 RRULE_MAX_LEN = 500
+MAX_COUNT = 100_000
+MAX_INTERVAL = 1000
+_WEEKDAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits, a few of them ('²' is a digit to str.isdigit, not to int)."""
+    return 0 < len(text) <= 6 and text.isascii() and text.isdigit()
+
+
 RRULE_FREQS: tuple[str, ...] = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 # An occurrence is named by its date, so a rule may give at most one per day; the
 # start comes from the event's own start.
@@ -46,6 +58,7 @@ def parse_until(value: str) -> tuple[date, time | None, bool]:
     day_text, clock_text, utc = match.groups()
     try:
         day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:]))
+        check_date_range(day, f"UNTIL={value}")
         clock = (
             time(int(clock_text[:2]), int(clock_text[2:4]), int(clock_text[4:]))
             if clock_text
@@ -74,8 +87,21 @@ def check_rrule(text: str) -> str:
         raise ValueError(f"{refused[0]} is not supported in an event's rrule")
     if "COUNT" in parts and "UNTIL" in parts:
         raise ValueError("give COUNT or UNTIL, not both")
-    if "COUNT" in parts and (not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1):
-        raise ValueError(f"COUNT={parts['COUNT']} must be a positive whole number")
+    for key, top in (("COUNT", MAX_COUNT), ("INTERVAL", MAX_INTERVAL)):
+        value = parts.get(key)
+        if value is not None and not (_small_number(value) and 1 <= int(value) <= top):
+            raise ValueError(f"{key}={value} must be a whole number from 1 to {top}")
+    for key, top in (("BYMONTHDAY", 31), ("BYYEARDAY", 366), ("BYWEEKNO", 53), ("BYMONTH", 12)):
+        for item in parts.get(key, "").split(",") if key in parts else ():
+            number = item.lstrip("+-")
+            if not (_small_number(number) and 1 <= int(number) <= top):
+                raise ValueError(f"{key}={parts[key]}: each value must be from 1 to {top}")
+    for item in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else ():
+        ordinal = item[:-2].lstrip("+-")
+        if item[-2:] not in _WEEKDAYS or (
+            ordinal and not (_small_number(ordinal) and 1 <= int(ordinal) <= 53)
+        ):
+            raise ValueError(f"BYDAY={parts['BYDAY']}: write days as MO, 2TU or -1FR")
     if "UNTIL" in parts:
         parse_until(parts["UNTIL"])
     body = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")

@@ -50,7 +50,7 @@ class Span:
 
     @property
     def point(self) -> bool:
-        return self.end <= self.start
+        return instant(self.end) <= instant(self.start)
 
     def first_day(self) -> date:
         return self.start.astimezone(self.zone).date()
@@ -65,18 +65,41 @@ class Span:
         return (self.last_day() - self.first_day()).days + 1
 
 
+def instant(moment: datetime) -> datetime:
+    """*moment* in UTC: aware datetimes that share a tzinfo compare as wall clocks, so every
+    comparison of instants goes through here."""
+    return moment.astimezone(UTC)
+
+
+def _naive(wall: WallTime) -> datetime:
+    return datetime.combine(wall.date, wall.time or time(0))
+
+
+def _end_as_stored(event: Event, zone: tzinfo, start: datetime) -> datetime:
+    """The event's end instant as stored (a date-only end is inclusive: the next midnight)."""
+    end = event.end
+    if end is None:
+        return next_midnight(event.start.date, start.tzinfo) if event.start.date_only else start
+    if end.date_only:
+        return next_midnight(end.date, timezone(end.offset) if end.offset is not None else zone)
+    return wall_to_datetime(end, zone)
+
+
 def span_of(event: Event, display: tzinfo) -> Span:
-    """The span of *event* seen from the *display* zone (matters only when floating)."""
+    """The span of *event* seen from the *display* zone (matters only when floating).
+
+    A start that falls in a DST gap moves forward (RFC 5545: read with the offset
+    before the change); an end that would then come first keeps the event's length
+    on the clock, so an occurrence of a series in the gap is never inside out.
+    """
     zone = event_zone(event, display)
     start = wall_to_datetime(event.start, zone)
     all_day = event.start.date_only
-    if event.end is None:
-        end = next_midnight(event.start.date, zone) if all_day else start
-    elif event.end.date_only:
-        # A date-only end is inclusive: the event runs to the end of that day.
-        end = next_midnight(event.end.date, zone if event.end.offset is None else start.tzinfo)
-    else:
-        end = wall_to_datetime(event.end, zone)
+    end = _end_as_stored(event, zone, start)
+    timed_end = event.end is not None and not event.end.date_only
+    if timed_end and instant(end) < instant(start) and not wall_time_exists(event.start, zone):
+        assert event.end is not None
+        end = start + (_naive(event.end) - _naive(event.start))
     # An explicit UTC offset pins the instant even without a venue zone.
     floating = event.timezone is None and event.start.offset is None
     if event.timezone is None and event.start.offset is not None:
@@ -89,14 +112,17 @@ def next_midnight(day: date, zone: tzinfo | None) -> datetime:
 
 
 def end_before_start(event: Event) -> bool:
-    """True when the event ends before it starts (checked in UTC, so floating is fine)."""
+    """True when the event's stored end is before its start, as instants (a floating
+    event is read at UTC on both sides)."""
     if event.end is None:
         return False
-    span = span_of(event, UTC)
+    zone = event_zone(event, UTC)
+    start = wall_to_datetime(event.start, zone)
+    end = _end_as_stored(event, zone, start)
     if event.end.date_only:
         # An inclusive end day before the start day gives end == start, not end < start.
-        return span.end <= span.start
-    return span.end < span.start
+        return instant(end) <= instant(start)
+    return instant(end) < instant(start)
 
 
 def instant_key(span: Span) -> tuple[datetime, datetime]:

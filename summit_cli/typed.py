@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 
 from summit_cli.errors import InvalidInput
-from summit_cli.model import WallTime, parse_wall_time
+from summit_cli.model import MAX_OFFSET, WallTime, check_date_range, parse_wall_time
 from summit_cli.timeline import next_midnight, wall_to_datetime
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @cache
@@ -89,6 +93,8 @@ class DateOrder:
 
 
 def _unit_delta(n: int, unit: str, original: str) -> timedelta | str:
+    """Hours, minutes and seconds as elapsed time (a timedelta); "days", "months" or
+    "years" (with weeks as 7 days) for the calendar units."""
     unit = unit.lower()
     if unit in {"y", "year", "years"}:
         return "years"
@@ -99,6 +105,8 @@ def _unit_delta(n: int, unit: str, original: str) -> timedelta | str:
         r"w|weeks?|d|days?|h|hours?|hrs?|m|min|mins|minutes?|s|sec|secs|seconds?", unit
     ):
         raise InvalidInput(f"cannot read {original!r}: unknown unit {unit!r}")
+    if key in {"w", "d"}:
+        return "days"
     return timedelta(seconds=n * _UNIT_SECONDS[key])
 
 
@@ -130,15 +138,30 @@ def parse_typed(text: str, now: datetime, order: DateOrder = DateOrder()) -> Typ
         relative = _parse_relative(source, now, order)
     except (OverflowError, ValueError) as exc:
         raise InvalidInput(f"cannot read {text!r} as a date: it is out of range ({exc})") from None
-    if relative is not None:
-        return TypedMoment(relative, relative=True)
-    return TypedMoment(_parse_with_dateutil(source, order), relative=False)
+    moment = (
+        TypedMoment(relative, relative=True)
+        if relative is not None
+        else TypedMoment(_parse_with_dateutil(source, order), relative=False)
+    )
+    try:
+        check_date_range(moment.wall.date, text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    offset = moment.wall.offset
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise InvalidInput(f"{text!r} has an impossible UTC offset (at most ±18:00)")
+    return moment
 
 
 def _wall_from(moment: datetime, *, date_only: bool) -> WallTime:
+    """The wall time of an aware *moment*; an hour that happens twice there (a DST fall-back)
+    keeps its offset, so it names the instant meant."""
     if date_only:
         return WallTime(moment.date())
-    return WallTime(moment.date(), moment.time().replace(microsecond=0, tzinfo=None))
+    clock = moment.time().replace(microsecond=0, tzinfo=None)
+    first, second = moment.replace(fold=0), moment.replace(fold=1)
+    ambiguous = first.utcoffset() != second.utcoffset()
+    return WallTime(moment.date(), clock, moment.utcoffset() if ambiguous else None)
 
 
 def _parse_relative(source: str, now: datetime, order: DateOrder) -> WallTime | None:
@@ -151,16 +174,22 @@ def _parse_relative(source: str, now: datetime, order: DateOrder) -> WallTime | 
         n = 1 if n_text in {"a", "an", "one"} else int(n_text)
         negative = sign == "-" or match["n3"] is not None
         delta = _unit_delta(n, unit, source)
-        if isinstance(delta, str):
-            from dateutil.relativedelta import relativedelta
+        if isinstance(delta, timedelta):
+            # Hours and minutes are elapsed time: counted in UTC, then read at now's zone,
+            # so "+3h" across a DST change is three real hours (and stays a time of day).
+            utc = now.astimezone(UTC)
+            moment = (utc - delta if negative else utc + delta).astimezone(now.tzinfo)
+            return _wall_from(moment, date_only=False)
+        # Days, weeks, months and years are calendar steps: a date at now's place.
+        from dateutil.relativedelta import relativedelta
 
-            step = relativedelta(years=n) if delta == "years" else relativedelta(months=n)
-            moment = now - step if negative else now + step
-            date_only = True
-        else:
-            moment = now - delta if negative else now + delta
-            date_only = delta % timedelta(days=1) == timedelta(0)
-        return _wall_from(moment, date_only=date_only)
+        days = n * 7 if unit.lower().startswith("w") else n
+        step = {
+            "years": relativedelta(years=n),
+            "months": relativedelta(months=n),
+            "days": relativedelta(days=days),
+        }[delta]
+        return _wall_from(now - step if negative else now + step, date_only=True)
     match = _day_word_re().match(lowered)
     if not match:
         return None
@@ -223,8 +252,12 @@ def _parse_with_dateutil(source: str, order: DateOrder) -> WallTime:
         dayfirst = numeric is not None and int(numeric[1]) > 12
     # Defaults that differ in every field: whatever dateutil fills in shows up as a difference.
     marks = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+    text = _offset_words_re().sub(_iso_offset, source)
     try:
-        results = [dateutil_parser.parse(source, default=d, dayfirst=dayfirst) for d in marks]
+        results = [
+            dateutil_parser.parse(text, default=d, dayfirst=dayfirst, tzinfos=_zone_word(source))
+            for d in marks
+        ]
     except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"cannot read {source!r} as a date ({exc})") from None
     first_result, second_result = results
@@ -240,6 +273,37 @@ def _parse_with_dateutil(source: str, order: DateOrder) -> WallTime:
         return WallTime(first_result.date())
     clock = first_result.time().replace(microsecond=0)
     return WallTime(first_result.date(), clock, offset)
+
+
+def _offset_words_re() -> re.Pattern[str]:
+    return _compiled(r"\b(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
+
+
+def _iso_offset(match: re.Match[str]) -> str:
+    """``GMT+3`` as people mean it (three hours ahead of UTC, as ``--tz GMT+3``), not as
+    POSIX TZ strings do (the other way round)."""
+    sign, hours, minutes = match[1], int(match[2]), int(match[3] or 0)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _zone_word(source: str) -> Any:
+    """dateutil's ``tzinfos``: UTC/GMT/Z and numeric offsets are read; a zone name such as
+    'EST' is refused (it is ambiguous, and dateutil would otherwise drop it with a warning)."""
+    from dateutil import tz
+
+    def lookup(name: str | None, offset: int | None) -> Any:
+        if name is None and offset is None:
+            return None  # dateutil asks even when the text has no zone
+        if name is not None and name.upper() not in {"UTC", "GMT", "Z", "UT"}:
+            raise InvalidInput(
+                f"{source!r}: zone names such as {name!r} inside a date are not read (they "
+                "are ambiguous); write an offset (e.g. 2022-01-12 10:00 -05:00) or use --tz"
+            )
+        if offset is None or offset == 0:
+            return tz.UTC
+        return tz.tzoffset(None, offset)
+
+    return lookup
 
 
 def resolve_typed(moment: TypedMoment, zone: tzinfo, *, end_of_day: bool = False) -> datetime:

@@ -58,15 +58,17 @@ def exit_code_for(exc: errors.SummitsError) -> ExitCode:
 def error_lines(exc: errors.SummitsError) -> list[str]:
     """The message for *exc*: one line, or a head line plus one line per problem (a long
     list is cut, saying how many more there are)."""
+    from summit_cli.store.hardjson import short
+
     if isinstance(exc, errors.InvalidData) and len(exc.problems) > 1:
         head = f"{exc.source}: " if exc.source else ""
         problems = exc.problems
         lines = [f"{head}{len(problems)} problems:"]
-        lines += [f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+        lines += [f"  {short(str(p), 1000)}" for p in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
         return lines
-    return [exc.message]
+    return [short(exc.message, 1000)]
 
 
 def report(exc: BaseException, env: Environment) -> int:

@@ -101,13 +101,7 @@ def _findings(location: store.Location, strict: bool, now: object) -> list[check
             for problem in schema.schema_problems(checked.tree)
         ]
     if strict or not found:
-
-        def line_of(kind: str, key: str | int) -> int | None:
-            if checked.syntax != "yaml":
-                return None
-            return store.line_of(checked.tree, kind, key)
-
-        found += checks.warnings(checked.tree, checked.store, now, line_of)
+        found += checks.warnings(checked.tree, checked.store, now, checked.line_of)
     return found
 
 

@@ -71,18 +71,12 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
             events.append(event)
     if out.problems:
         raise InvalidData(batch.source, out.problems)
-    return [_match_unnamed(e, target) for e in events]
-
-
-def _match_unnamed(event: Event, target: Store) -> Event:
-    """An event without an id takes the id of an identical stored event (so a second
-    import of the same file changes nothing); otherwise the store generates one."""
-    if event.id:
-        return event
-    for stored in target.events:
-        if replace(stored, id="") == event:
-            return replace(event, id=stored.id)
-    return event
+    if all(e.id for e in events):
+        return events
+    # An event without an id takes the id of an identical stored event (so a second
+    # import of the same file changes nothing); otherwise the store generates one.
+    named = {replace(stored, id=""): stored.id for stored in target.events}
+    return [e if e.id or e not in named else replace(e, id=named[e]) for e in events]
 
 
 def records_batch(items: Any, source: str) -> Batch:

@@ -37,6 +37,7 @@ from summit_cli import zones
 from summit_cli.errors import InvalidData, Problem
 from summit_cli.interop.batch import Batch
 from summit_cli.model import SLUG_RE, Event, Format, Status, WallTime, parse_wall_time
+from summit_cli.store.hardjson import parse_json
 
 UID_SUFFIX = "@summits"
 PRODID = "-//summits//summits timeline//EN"
@@ -401,7 +402,11 @@ def _times(
     params = getattr(raw_start, "params", None)
     if params is not None:
         tzid = params.get("TZID")
-    start, end, tz_name = walls_from_ics(dtstart, dtend, duration, tzid)
+    try:
+        start, end, tz_name = walls_from_ics(dtstart, dtend, duration, tzid)
+    except (OverflowError, ValueError) as exc:
+        problems.append(Problem(where, f"a date or duration out of range ({exc})"))
+        return None
     # Our own export says the stored form exactly; trust it only while it still
     # describes the same DTSTART/DTEND (a calendar app may have moved the event).
     x_start, x_end, x_zone = (_x_text(component, k) for k in ("start", "end", "timezone"))
@@ -443,14 +448,18 @@ def _record(component: Any, where: str, cal_status: str | None, batch: Batch) ->
     for key in X_TEXT_KEYS:
         plain[key] = _x_text(component, key)
     raw_round = _x_text(component, "round")
-    plain["round"] = int(raw_round) if raw_round and raw_round.isdigit() else raw_round
+    digits = raw_round is not None and raw_round.isascii() and raw_round.isdigit()
+    if raw_round is not None and digits and len(raw_round) < 10:
+        plain["round"] = int(raw_round)
+    else:
+        plain["round"] = raw_round
     for key, name in X_LIST_KEYS.items():
         plain[key] = [_unescape(v) for v in _all(component, X + name)]
     history = _x_text(component, "history")
     if history:
         try:
-            plain["history"] = json.loads(history)
-        except ValueError:
+            plain["history"] = parse_json(history, f"{where} X-SUMMITS-HISTORY")
+        except InvalidData:
             batch.problems.append(Problem(where, "X-SUMMITS-HISTORY is not JSON"))
     if not ours:  # a foreign event (an invitation): take what ICS says
         status = (_text(component, "STATUS") or "").upper()

@@ -37,7 +37,7 @@ class Entry:
     """A store as cached: the model, and the YAML outline a splice needs (or None)."""
 
     store: Store
-    outline: tuple[int, tuple[int, ...]] | None
+    outline: Any  # yamlfast.Outline or None
     digest: str
 
 
@@ -101,8 +101,7 @@ class Cache:
 
     def put(self, real: Path, st: Stamp, digest: str, store: Store, outline: Any) -> None:
         """Best effort: a cache that cannot be written is not an error."""
-        lines = None if outline is None else (outline.events_line, tuple(outline.items))
-        self._write(real, st, digest, encode(store), lines)
+        self._write(real, st, digest, encode(store), _outline_out(outline))
 
     def _write(self, real: Path, st: Stamp, digest: str, tuples: Any, lines: Any) -> None:
         import marshal
@@ -127,9 +126,31 @@ def _tag() -> str:
 def _entry(tuples: Any, outline: Any, digest: str, formats_only: frozenset[str]) -> Entry | None:
     try:
         store = decode(tuples, formats_only)
+        lines = _outline_in(outline)
     except Exception:  # written by a build with other fields: rebuild it
         return None
-    return Entry(store, outline, digest)
+    return Entry(store, lines, digest)
+
+
+def _outline_out(outline: Any) -> Any:
+    if outline is None:
+        return None
+    return (
+        outline.events_line,
+        tuple(outline.items),
+        tuple(outline.flow),
+        outline.formats_line,
+        tuple(outline.formats.items()),
+    )
+
+
+def _outline_in(raw: Any) -> Any:
+    if raw is None:
+        return None
+    from summit_cli.store.yamlfast import Outline
+
+    events_line, items, flow, formats_line, formats = raw
+    return Outline(events_line, list(items), list(flow), formats_line, dict(formats))
 
 
 # ------------------------------------------------------------------- codec

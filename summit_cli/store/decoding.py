@@ -55,19 +55,33 @@ def _surrogate_paths(tree: Any, path: str = "") -> Iterator[str]:
             yield from _surrogate_paths(item, f"{path}[{index}]")
 
 
+def _odd_keys(tree: Any, path: str = "") -> Iterator[str]:
+    """Where a mapping has a key that is not text (YAML's ``? [a, b]`` or ``1:``)."""
+    if isinstance(tree, Mapping):
+        for key, value in tree.items():
+            if not isinstance(key, str):
+                yield f"{path or '(top level)'}: the key {short(repr(key))} is not text"
+                continue
+            yield from _odd_keys(value, f"{path}.{key}" if path else key)
+    elif isinstance(tree, list | tuple):
+        for index, item in enumerate(tree):
+            yield from _odd_keys(item, f"{path}[{index}]")
+
+
 def parse_text(text: str, syntax: Syntax, source: str) -> Any:
     """Parse store text into a tree; every parser failure becomes one InvalidData.
 
     Lone surrogates (JSON ``"\\ud800"`` escapes) are refused here: such text can
-    be neither shown nor written back as UTF-8.
+    be neither shown nor written back as UTF-8. So are keys that are not text.
     """
     tree = parse_json(text, source) if syntax == "json" else _parse_yaml(text, source)
-    lone = list(_surrogate_paths(tree))
-    if lone:
-        raise InvalidData(
-            source,
-            [Problem(where, "a lone surrogate (e.g. \\ud800) is not text") for where in lone[:20]],
-        )
+    lone = [
+        Problem(where, "a lone surrogate (e.g. \\ud800) is not text")
+        for where in _surrogate_paths(tree)
+    ]
+    odd = [Problem("", what) for what in _odd_keys(tree)]
+    if lone or odd:
+        raise InvalidData(source, (lone + odd)[:20])
     return tree
 
 
@@ -81,12 +95,22 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise InvalidData(source, [Problem(where, str(exc))]) from None
     except RecursionError:
         raise InvalidData(source, [Problem("", "nested too deeply")]) from None
+    except ValueError as exc:  # e.g. an escape for a code point above U+10FFFF
+        if type(exc).__module__.startswith("ruamel"):
+            raise _yaml_problem(exc, text, source) from None
+        raise InvalidData(source, [Problem("", short(f"not valid YAML text: {exc}"))]) from None
     except Exception as exc:  # ruamel raises many unrelated classes for bad YAML
         if not type(exc).__module__.startswith("ruamel"):
             raise
-        line = yamltree.error_line(exc)
-        position = getattr(exc, "position", None)
-        if line is None and isinstance(position, int):
-            line = line_at(text, position)
-        where = f"line {line}" if line else ""
-        raise InvalidData(source, [Problem(where, short(yamltree.error_text(exc)))]) from None
+        raise _yaml_problem(exc, text, source) from None
+
+
+def _yaml_problem(exc: Exception, text: str, source: str) -> InvalidData:
+    from summit_cli.store import yamltree
+
+    line = yamltree.error_line(exc)
+    position = getattr(exc, "position", None)
+    if line is None and isinstance(position, int):
+        line = line_at(text, position)
+    where = f"line {line}" if line else ""
+    return InvalidData(source, [Problem(where, short(yamltree.error_text(exc)))])

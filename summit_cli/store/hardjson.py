@@ -18,11 +18,11 @@ MAX_JSON_DEPTH = 64
 MAX_MESSAGE_CHARS = 300
 
 
-def short(text: str) -> str:
+def short(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """Messages quote values; a 5000-digit value must not make a 5000-character message."""
-    if len(text) <= MAX_MESSAGE_CHARS:
+    if len(text) <= limit:
         return text
-    return text[: MAX_MESSAGE_CHARS - 20] + f"... ({len(text)} characters)"
+    return text[: limit - 20] + f"... ({len(text)} characters)"
 
 
 def line_at(text: str, index: int) -> int:

@@ -40,6 +40,24 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
 
 
+def read_text(text: str, syntax: Syntax, source: str) -> tuple[Store, Any]:
+    """The one reader: text -> (valid Store, YAML outline or None), or InvalidData.
+
+    The fast loader reads what it can decide exactly as the round-trip loader
+    would; anything else goes to the round-trip loader, whose verdict and
+    errors users see. Reads, writes, undo and imports all come through here.
+    """
+    if syntax == "yaml":
+        from summit_cli.store.splice import read_fast
+
+        fast = read_fast(text)
+        if fast is not None:
+            return fast.store, fast.outline
+    from summit_cli.store.validation import parse_store
+
+    return parse_store(text, syntax, source)[1], None
+
+
 def read_bytes(path: Path) -> tuple[bytes, fs.Stamp]:
     """The store's bytes and their identity (with the digest that the change check compares)."""
     data, stamp = fs.read_regular(path, MAX_STORE_BYTES)
@@ -70,11 +88,15 @@ def check(path: Path) -> Checked:
     A file that does not parse at all raises InvalidData (with its location).
     """
     from summit_cli.store.decoding import decode
-    from summit_cli.store.validation import Checked, check_text
+    from summit_cli.store.validation import Checked, check_fast, check_text
 
     syntax = syntax_of(path)
     data, _ = fs.read_regular(path, MAX_STORE_BYTES)
     text, _ = decode(data, str(path))
+    fast = check_fast(text, str(path)) if syntax == "yaml" else None
+    if fast is not None:
+        tree, store, problems, outline = fast
+        return Checked(path, syntax, tree, store, problems, outline)
     tree, store, problems = check_text(text, syntax, str(path))
     return Checked(path, syntax, tree, store, problems)
 
@@ -104,16 +126,10 @@ def read_store(location: Location, *, formats_only: frozenset[str] = frozenset()
     if entry is not None:
         return entry.store
     from summit_cli.store.decoding import decode
-    from summit_cli.store.validation import parse_store
 
     text, _ = decode(data, str(path))
-    fast = None
-    if syntax == "yaml":
-        from summit_cli.store.splice import read_fast
-
-        fast = read_fast(text)
-    store = fast.store if fast is not None else parse_store(text, syntax, str(path))[1]
-    cache.put(real, stamp, stamp.digest, store, fast.outline if fast is not None else None)
+    store, outline = read_text(text, syntax, str(path))
+    cache.put(real, stamp, stamp.digest, store, outline)
     return only(store, formats_only)
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from summit_cli.errors import InvalidData, NotFound, Problem, StoreChanged, StoreIOError
 from summit_cli.model import Store
-from summit_cli.store import backups, fs
+from summit_cli.store import backups, fs, reading
 from summit_cli.store.decoding import decode
 from summit_cli.store.lock import DEFAULT_TIMEOUT, locked
 from summit_cli.store.paths import Location, syntax_of
-from summit_cli.store.reading import MAX_STORE_BYTES, Loaded, load, read_bytes
-from summit_cli.store.validation import parse_store, recheck
+from summit_cli.store.reading import Loaded, load, read_bytes, read_text
+from summit_cli.store.validation import recheck
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -121,19 +121,20 @@ def verify(data: bytes, syntax: Syntax, real: Path) -> Store:
     """Parse what we are about to write with the reader's own rules and limits: a bug here
     must never reach the disk, and no write may produce a store that cannot be read back."""
     source = f"{real} (about to be written)"
-    if len(data) > MAX_STORE_BYTES:
+    if len(data) > reading.MAX_STORE_BYTES:
         raise InvalidData(
             str(real),
             [
                 Problem(
                     "",
                     f"the change would grow the store to {len(data)} bytes, over the limit of "
-                    f"{MAX_STORE_BYTES}; nothing was written (split the store, or remove events)",
+                    f"{reading.MAX_STORE_BYTES}; nothing was written (split the store, or "
+                    "remove events)",
                 )
             ],
         )
     text, _ = decode(data, source)
-    return parse_store(text, syntax, source)[1]
+    return read_text(text, syntax, source)[0]
 
 
 def commit(
@@ -230,9 +231,7 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
 
         entry = Cache(location.cache_dir).matching(real, stamp, stamp.digest, frozenset())
         if entry is not None and entry.outline is not None:
-            from summit_cli.store.yamlfast import Outline
-
-            fast = FastYAML(entry.store, Outline(entry.outline[0], list(entry.outline[1])))
+            fast = FastYAML(entry.store, entry.outline)
     if fast is None:
         fast = read_fast(text)  # the cache (keyed by these very bytes) spares this parse
     if fast is None or fast.outline is None:
@@ -252,7 +251,7 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
     except UnicodeEncodeError:
         return None
     out = (b"\xef\xbb\xbf" + out) if bom else out
-    if len(out) > MAX_STORE_BYTES:
+    if len(out) > reading.MAX_STORE_BYTES:
         verify(out, "yaml", real)  # raises the size error
     durable, _ = commit(real, out, stamp)
     _cache(location, real, out, new, check.outline)
@@ -297,7 +296,7 @@ class Undone:
 def _store_or_none(data: bytes, syntax: Syntax, source: str) -> Store | None:
     try:
         text, _ = decode(data, source)
-        return parse_store(text, syntax, source)[1]
+        return read_text(text, syntax, source)[0]
     except InvalidData:
         return None
 

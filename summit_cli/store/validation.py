@@ -116,6 +116,59 @@ def validate_store(store: Store) -> list[Problem]:
     return problems
 
 
+def store_and_problems(tree: Any) -> tuple[Store, list[Problem]]:
+    """The valid part of a parsed store and every problem (unlocated)."""
+    store, problems = store_from_plain(tree)
+    return store, problems + validate_store(store)
+
+
+def check_fast(text: str, source: str) -> tuple[Any, Store, list[Problem], Any] | None:
+    """What :func:`check_text` says of a YAML text, by the fast loader: (plain tree, store,
+    problems located by the outline's lines, the outline); None when only the round-trip
+    loader can judge it (unusual YAML, or YAML that does not parse)."""
+    from summit_cli.store import yamlfast
+
+    try:
+        tree, outline = yamlfast.load_fast(text, fields=True)
+    except Exception:
+        return None
+    if tree is None:
+        tree = {}
+    if not isinstance(tree, Mapping) or outline is None:
+        return None
+    store, problems = store_and_problems(tree)
+    located = []
+    ids = event_indexes(tree, store)
+    for problem in problems:
+        line = _fast_line(problem, outline, ids)
+        where = f"line {line}: {problem.where}" if line is not None else problem.where
+        located.append(Problem(where, short(problem.what)))
+    return tree, store, located, outline
+
+
+def _fast_line(problem: Problem, outline: Any, ids: Mapping[str, int]) -> int | None:
+    match = _WHERE_RE.match(problem.where)
+    if match is None:
+        return None
+    field = _field_named(problem.what)
+    if match["key"] is not None:
+        key = match["key"]
+        line = outline.format_fields.get(key, {}).get(field or "", outline.formats.get(key))
+        return None if line is None else line + 1
+    index = int(match["index"]) if match["index"] is not None else ids.get(match["id"])
+    if index is None or index >= len(outline.event_fields):
+        return None
+    fields = outline.event_fields[index]
+    line = fields.get(field or "")
+    if line is None:
+        line = (
+            outline.items[index]
+            if index < len(outline.items)
+            else min(fields.values(), default=None)
+        )
+    return None if line is None else line + 1
+
+
 def check_text(text: str, syntax: Syntax, source: str) -> tuple[Any, Store, list[Problem]]:
     """Text -> (tree, the valid part of the Store, every problem with its location).
 
@@ -146,10 +199,34 @@ def recheck(store: Store, source: str) -> None:
 
 @dataclass(frozen=True)
 class Checked:
-    """A store as ``summits validate`` sees it: whatever parsed, and every problem."""
+    """A store as ``summits validate`` sees it: whatever parsed, and every problem.
+
+    *outline* (from the fast loader) knows the lines; else *tree* (round trip) does.
+    """
 
     path: Path
     syntax: Syntax
     tree: Any
     store: Store
     problems: list[Problem]
+    outline: Any = None
+
+    def line_of(self, kind: str, key: str | int, field: str | None = None) -> int | None:
+        """1-based line of an event (by index) or format (by key), or of one of its fields."""
+        if self.syntax != "yaml":
+            return None
+        if self.outline is None:
+            return line_of(self.tree, kind, key, field)
+        outline = self.outline
+        if kind == "events" and isinstance(key, int):
+            fields = outline.event_fields[key] if key < len(outline.event_fields) else {}
+            start = outline.items[key] if key < len(outline.items) else None
+            line = fields.get(field) if field else None
+            line = line if line is not None else start
+            if line is None and fields:
+                line = min(fields.values())
+        else:
+            line = outline.format_fields.get(str(key), {}).get(field or "")
+            if line is None:
+                line = outline.formats.get(str(key))
+        return None if line is None else line + 1

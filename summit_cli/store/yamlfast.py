@@ -1,14 +1,16 @@
 """The fast YAML reader: libyaml's C event parser into plain data, and the store's outline.
 
 About 50 times faster than the round-trip loader (``yamltree.load``); used for
-reads (the parse cache) and to check what a write is about to save. Anything
+reads, for validation and to check what a write is about to save. Anything
 unusual is refused (:class:`FastLoadRefused`) and left to the round-trip loader,
-whose verdict and errors are the ones users see.
+whose verdict and errors are the ones users see. The outline says where each
+event and format starts (and, when asked, the line of each of their fields), so
+writes can splice text and problems can name their line without the slow parse.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from summit_cli.store.yamltree import BOOLS, INT_RE, MAX_DEPTH, NULLS
@@ -17,6 +19,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any
 
+# YAML 1.1 (libyaml) reads these as line breaks, YAML 1.2 (ruamel) as text: a file
+# that holds them is left to the round-trip loader, so there is one verdict.
+SPECIAL_BREAKS = ("\x85", "\u2028", "\u2029")
+
 
 class FastLoadRefused(Exception):
     """The fast loader met something it leaves to the round-trip loader to judge."""
@@ -24,15 +30,22 @@ class FastLoadRefused(Exception):
 
 @dataclass
 class Outline:
-    """Where things are in a YAML store, for writes that splice text (0-based lines).
+    """Where things are in a YAML store (0-based lines).
 
-    ``events_line`` is the line of the ``events:`` key; ``items`` holds the line
-    where each event's mapping starts. Only a block sequence of block mappings
-    gets an outline.
+    ``events_line`` is the line of the ``events:`` key and ``items`` the line where
+    each event's mapping starts (``flow[i]``: written ``{...}``); ``formats_line``
+    and ``formats`` the same for the formats mapping (key -> line of its key).
+    ``event_fields``/``format_fields`` hold the line of each field, when asked for.
+    Only a block sequence of events gets ``items`` (else they are empty).
     """
 
     events_line: int
     items: list[int]
+    flow: list[bool] = field(default_factory=list)
+    formats_line: int = -1
+    formats: dict[str, int] = field(default_factory=dict)
+    event_fields: list[dict[str, int]] = field(default_factory=list)
+    format_fields: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @cache
@@ -43,15 +56,26 @@ def _event_parser() -> Any:
     return YAML(typ="safe", pure=False)
 
 
-def load_fast(text: str) -> tuple[Any, Outline | None]:
-    """Parse YAML into plain dicts, lists and scalars typed like :func:`load` does.
+def _scalar(event: Any) -> Any:
+    value: Any = event.value
+    if event.implicit[0]:  # plain: typed by the store's schema, as yamltree.load() does
+        if value in NULLS:
+            return None
+        if value in BOOLS:
+            return value in {"true", "True", "TRUE"}
+        if INT_RE.match(value):
+            return int(value)
+    return value
 
-    Uses the C event parser when available: about 50 times faster than the
-    round-trip loader, for reads (the parse cache) and to check what a write is
-    about to save. Anything unusual — tags, anchors, aliases, duplicate or
-    complex keys, several documents, deep nesting — raises FastLoadRefused, and
-    the caller falls back to :func:`load`, whose errors are the ones users see.
-    Parser errors propagate as ruamel's own.
+
+def load_fast(text: str, *, fields: bool = False) -> tuple[Any, Outline | None]:
+    """Parse YAML into plain dicts, lists and scalars typed like ``yamltree.load`` does.
+
+    With *fields*, the outline also holds the line of every event and format field.
+    Anything unusual — tags, anchors, aliases, duplicate or complex keys, several
+    documents, deep nesting, NEL/LS/PS characters — raises FastLoadRefused, and
+    the caller falls back to the round-trip loader. Parser errors propagate as
+    ruamel's own.
     """
     from ruamel.yaml.events import (
         AliasEvent,
@@ -63,13 +87,14 @@ def load_fast(text: str) -> tuple[Any, Outline | None]:
         SequenceStartEvent,
     )
 
+    if any(ch in text for ch in SPECIAL_BREAKS):
+        raise FastLoadRefused("NEL, LS or PS")
     stack: list[Any] = []  # containers being built
     keys: list[Any] = []  # for mappings: the pending key (or a sentinel)
     pending = object()
     root: Any = None
     documents = 0
-    events_line = -1
-    items: list[int] = []
+    outline = Outline(-1, [])
     block_events = False
 
     def add(value: Any) -> None:
@@ -92,26 +117,33 @@ def load_fast(text: str) -> tuple[Any, Outline | None]:
         top[key] = value
         keys[-1] = pending
 
+    def note_key(value: Any, line: int) -> None:
+        """Record where the key *value* (just read, in the innermost mapping) stands."""
+        depth = len(stack)
+        if depth == 1:
+            if value == "events":
+                outline.events_line = line
+            elif value == "formats":
+                outline.formats_line = line
+        elif depth == 2 and stack[1] is root.get("formats"):
+            outline.formats[str(value)] = line
+            if fields:
+                outline.format_fields[str(value)] = {}
+        elif fields and depth == 3:
+            if stack[1] is root.get("events") and outline.event_fields:
+                outline.event_fields[-1][str(value)] = line
+            elif stack[1] is root.get("formats") and outline.formats:
+                name = next(reversed(outline.formats))
+                outline.format_fields.setdefault(name, {})[str(value)] = line
+
     for event in _event_parser().parse(text):
         kind = type(event)
         if kind is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 raise FastLoadRefused("anchor or tag")
-            value: Any = event.value
-            if event.implicit[0]:  # plain: typed by the store's schema, as load() does
-                if value in NULLS:
-                    value = None
-                elif value in BOOLS:
-                    value = value in {"true", "True", "TRUE"}
-                elif INT_RE.match(value):
-                    value = int(value)
-            if (
-                len(stack) == 1
-                and isinstance(stack[0], dict)
-                and value == "events"
-                and (keys[-1] is pending)
-            ):
-                events_line = event.start_mark.line
+            value = _scalar(event)
+            if stack and isinstance(stack[-1], dict) and keys[-1] is pending:
+                note_key(value, event.start_mark.line)
             add(value)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
@@ -122,20 +154,15 @@ def load_fast(text: str) -> tuple[Any, Outline | None]:
             add(container)
             stack.append(container)
             keys.append(pending)
-            if (
-                kind is SequenceStartEvent
-                and len(stack) == 2
-                and events_line >= 0
-                and (
-                    isinstance(stack[0], dict)
-                    and "events" in stack[0]
-                    and stack[0]["events"] is container
-                )
-            ):
+            depth = len(stack)
+            if depth == 2 and kind is SequenceStartEvent and root.get("events") is container:
                 block_events = not event.flow_style
-            if block_events and len(stack) == 3 and stack[1] is root.get("events"):
-                if kind is MappingStartEvent and not event.flow_style:
-                    items.append(event.start_mark.line)
+            elif depth == 3 and stack[1] is root.get("events"):
+                if kind is MappingStartEvent:
+                    outline.items.append(event.start_mark.line)
+                    outline.flow.append(bool(event.flow_style))
+                    if fields:
+                        outline.event_fields.append({})
                 else:
                     block_events = False
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -147,12 +174,7 @@ def load_fast(text: str) -> tuple[Any, Outline | None]:
             documents += 1
             if documents > 1:
                 raise FastLoadRefused("several documents")
-    outline = None
-    if (
-        block_events
-        and isinstance(root, dict)
-        and isinstance(root.get("events"), list)
-        and (len(items) == len(root["events"]))
-    ):
-        outline = Outline(events_line, items)
-    return root, outline
+    events = root.get("events") if isinstance(root, dict) else None
+    if not (block_events and isinstance(events, list) and len(outline.items) == len(events)):
+        outline.items, outline.flow = [], []
+    return root, outline if isinstance(root, dict) else None

@@ -65,7 +65,8 @@ def _same_offset(a: datetime, b: datetime) -> bool:
 
 
 def local_when(span: Span) -> str:
-    """The event's time at the venue: ``2022-01-10 Mon 09:00 CET``, multi-day as a range."""
+    """The event's time at the venue: ``2022-01-10 Mon 09:00 CET``, multi-day as a range;
+    a range across a DST change names both zones (``01:30 CEST–03:30 CET``)."""
     start = span.start.astimezone(span.zone) if span.start.tzinfo is not None else span.start
     if span.all_day:
         text = f"{start:%Y-%m-%d %a}"
@@ -73,12 +74,17 @@ def local_when(span: Span) -> str:
             last = span.last_day()
             text += f" → {last:%m-%d %a}" if last.year == start.year else f" → {last:%Y-%m-%d %a}"
         return text
-    text = f"{start:%Y-%m-%d %a %H:%M}"
-    if not span.point:
-        end = span.end.astimezone(span.zone)
-        text += f"–{end:%H:%M}" if end.date() == start.date() else f" → {end:%m-%d %H:%M}"
-    zone_name = start.tzname() or ""
-    return f"{text} {zone_name}".rstrip() if not span.floating else text
+    zone_name = "" if span.floating else (start.tzname() or "")
+    if span.point:
+        return f"{start:%Y-%m-%d %a %H:%M} {zone_name}".rstrip()
+    end = span.end.astimezone(span.zone)
+    end_zone = "" if span.floating else (end.tzname() or "")
+    begin = f"{start:%Y-%m-%d %a %H:%M}"
+    if end_zone != zone_name:
+        begin += f" {zone_name}"
+        zone_name = end_zone
+    text = begin + (f"–{end:%H:%M}" if end.date() == start.date() else f" → {end:%m-%d %H:%M}")
+    return f"{text} {zone_name}".rstrip()
 
 
 def display_when(span: Span, display: tzinfo) -> str:
