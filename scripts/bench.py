@@ -154,6 +154,14 @@ def make_store_apart(n: int, path: Path, *, comments: bool) -> None:
     )
 
 
+def _changed_lines(before: str, after: str) -> int:
+    """Lines added or removed between two versions of a file (the size of its diff)."""
+    import difflib
+
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return sum(1 for line in diff if line[:1] in "+-" and line[:3] not in {"+++", "---"})
+
+
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
@@ -344,26 +352,36 @@ def main() -> int:
         ),
         ("edit", [SUMMITS, "edit", "e000007-nrc", "--set", "notes=edited by the benchmark"]),
         ("remove", [SUMMITS, "remove", "bench-new", "--yes"]),
+        ("formats add", [SUMMITS, "formats", "add", "bench-fmt", "--name", "Bench format"]),
+        ("undo", [SUMMITS, "undo"]),
+        ("validate", [SUMMITS, "validate"]),
     ]
+    budget = {"validate": 2.0}
     write_rows = []
+    changed: dict[str, int] = {}
     for name, cmd in writes:
+        text_before = path.read_text(encoding="utf-8")
         result = run(cmd, e)
+        limit = budget.get(name, 1.0)
+        changed[name] = _changed_lines(text_before, path.read_text(encoding="utf-8"))
         write_rows.append(
             [
                 name,
                 f"{result.wall:.3f}",
                 f"{result.rss_kib / 1024:.0f}",
-                "ok" if result.code == 0 and result.wall < 1 else "OVER",
+                str(changed[name]),
+                f"{limit:g}",
+                "ok" if result.code == 0 and result.wall < limit else "OVER",
             ]
         )
-        failed |= result.code != 0 or (result.wall >= 1 and not args.quick)
+        failed |= result.code != 0 or (result.wall >= limit and not args.quick)
     after = path.read_text(encoding="utf-8")
     untouched_before = [ln for ln in before.splitlines() if "e000007-nrc" not in ln]
     after_lines = set(after.splitlines())
     kept = sum(1 for ln in untouched_before if ln in after_lines)
     print()
     print(f"writes to a {n:,}-event YAML store with comments")
-    print(table(write_rows, ["command", "wall s", "peak MiB", "<1 s"]))
+    print(table(write_rows, ["command", "wall s", "peak MiB", "lines changed", "budget s", ""]))
     comments_before = [ln for ln in before.splitlines() if ln.lstrip().startswith("#")]
     comments_after = [ln for ln in after.splitlines() if ln.lstrip().startswith("#")]
     print(

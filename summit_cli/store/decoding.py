@@ -97,15 +97,15 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise InvalidData(source, [Problem("", "nested too deeply")]) from None
     except ValueError as exc:  # e.g. an escape for a code point above U+10FFFF
         if type(exc).__module__.startswith("ruamel"):
-            raise _yaml_problem(exc, text, source) from None
+            raise yaml_problem(exc, text, source) from None
         raise InvalidData(source, [Problem("", short(f"not valid YAML text: {exc}"))]) from None
     except Exception as exc:  # ruamel raises many unrelated classes for bad YAML
         if not type(exc).__module__.startswith("ruamel"):
             raise
-        raise _yaml_problem(exc, text, source) from None
+        raise yaml_problem(exc, text, source) from None
 
 
-def _yaml_problem(exc: Exception, text: str, source: str) -> InvalidData:
+def yaml_problem(exc: Exception, text: str, source: str) -> InvalidData:
     from summit_cli.store import yamltree
 
     line = yamltree.error_line(exc)

@@ -32,22 +32,46 @@ class FastYAML:
     outline: Outline | None
 
 
-def read_fast(text: str) -> FastYAML | None:
+def read_fast(text: str, verdict_for: str | None = None) -> FastYAML | None:
     """The valid store of a YAML text, by the fast loader; None when the fast loader cannot
-    say (the round-trip loader then gives the verdict)."""
+    say (the round-trip loader then gives the verdict).
+
+    With *verdict_for* (the file's name), the fast loader's own verdict is final: what
+    it refuses or cannot parse raises InvalidData naming the line (for big files,
+    which the round-trip loader would take minutes over).
+    """
     from summit_cli.store import yamlfast
-    from summit_cli.store.validation import store_and_problems
+    from summit_cli.store.validation import locate_fast, store_and_problems
 
     if SURROGATE.search(text) or "\x00" in text:
         return None
     try:
-        tree, outline = yamlfast.load_fast(text)
-    except Exception:  # refused or unparseable: the slow path gives the real error
-        return None
+        tree, outline = yamlfast.load_fast(text, fields=verdict_for is not None)
+    except Exception as exc:  # refused or unparseable: the slow path gives the real error
+        if verdict_for is None:
+            return None
+        raise _verdict(exc, text, verdict_for) from None
     store, problems = store_and_problems({} if tree is None else tree)
     if problems:
-        return None
+        if verdict_for is None or outline is None:
+            return None
+        from summit_cli.errors import InvalidData
+
+        raise InvalidData(verdict_for, locate_fast(problems, tree, store, outline))
     return FastYAML(store, outline)
+
+
+def _verdict(exc: Exception, text: str, source: str) -> Exception:
+    from summit_cli.errors import InvalidData, Problem
+    from summit_cli.store.decoding import yaml_problem
+    from summit_cli.store.yamlfast import FastLoadRefused
+
+    if isinstance(exc, FastLoadRefused):
+        where = f"line {exc.line}" if exc.line else ""
+        return InvalidData(source, [Problem(where, str(exc))])
+    if type(exc).__module__.startswith("ruamel"):
+        return yaml_problem(exc, text, source)
+    return InvalidData(source, [Problem("", f"not valid YAML: {type(exc).__name__}")])
 
 
 def _indent(line: str) -> int:

@@ -217,6 +217,16 @@ def _cache(location: Location, real: Path, data: bytes, new: Store, outline: Any
         Cache(location.cache_dir).put(real, stamp, fs.digest(data), new, outline)
 
 
+def _cached(location: Location, real: Path, stamp: fs.Stamp) -> Store | None:
+    """The store with these very bytes from the parse cache, if it is there."""
+    if location.cache_dir is None:
+        return None
+    from summit_cli.store.cache import Cache
+
+    entry = Cache(location.cache_dir).matching(real, stamp, stamp.digest, frozenset())
+    return entry.store if entry is not None else None
+
+
 def _splice_write(location: Location, real: Path, change: Callable[[Store], Store]) -> Saved | None:
     """A YAML write by splicing (see ``splice``), under the caller's lock; None: slow path."""
     if syntax_of(real) != "yaml":
@@ -231,7 +241,7 @@ def _splice_write(location: Location, real: Path, change: Callable[[Store], Stor
 
         entry = Cache(location.cache_dir).matching(real, stamp, stamp.digest, frozenset())
         if entry is not None and entry.outline is not None:
-            fast = FastYAML(entry.store, entry.outline)
+            fast = FastYAML(entry.store, entry.outline)  # no parse: the cache has these bytes
     if fast is None:
         fast = read_fast(text)  # the cache (keyed by these very bytes) spares this parse
     if fast is None or fast.outline is None:
@@ -329,10 +339,10 @@ def undo(
     with locked(real, lock_timeout):
         sweep_temp_files(real)
         current, stamp, backup, data, restored, remaining = prepare(True)
+        before = _cached(location, real, stamp) or _store_or_none(current, syntax, str(real))
         durable, kept = commit(real, data, stamp, old=current, undone=True)
         fs.remove(backup.path)  # after the commit point: a crash before this is harmless
         _cache(location, real, data, restored)
-        before = _store_or_none(current, syntax, str(real))
         return Undone(real, backup, before, restored, kept, durable, remaining)
 
 

@@ -137,13 +137,18 @@ def check_fast(text: str, source: str) -> tuple[Any, Store, list[Problem], Any] 
     if not isinstance(tree, Mapping) or outline is None:
         return None
     store, problems = store_and_problems(tree)
+    return tree, store, locate_fast(problems, tree, store, outline), outline
+
+
+def locate_fast(problems: list[Problem], tree: Any, store: Store, outline: Any) -> list[Problem]:
+    """Problems prefixed with their line, from the fast loader's outline."""
     located = []
     ids = event_indexes(tree, store)
     for problem in problems:
         line = _fast_line(problem, outline, ids)
         where = f"line {line}: {problem.where}" if line is not None else problem.where
         located.append(Problem(where, short(problem.what)))
-    return tree, store, located, outline
+    return located
 
 
 def _fast_line(problem: Problem, outline: Any, ids: Mapping[str, int]) -> int | None:

@@ -25,7 +25,12 @@ SPECIAL_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 class FastLoadRefused(Exception):
-    """The fast loader met something it leaves to the round-trip loader to judge."""
+    """The fast loader met something it leaves to the round-trip loader to judge (at
+    *line*, 1-based, when known)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -54,6 +59,16 @@ def _event_parser() -> Any:
 
     # typ="safe" uses libyaml's C parser (ruamel.yaml.clib) where it is installed.
     return YAML(typ="safe", pure=False)
+
+
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
+
+
+def _hostile(event: Any) -> FastLoadRefused:
+    if event.anchor is not None:
+        return FastLoadRefused("anchors (&name) are not allowed in a store", _line(event))
+    return FastLoadRefused(f"explicit tags ({event.tag}) are not allowed in a store", _line(event))
 
 
 def _scalar(event: Any) -> Any:
@@ -87,8 +102,15 @@ def load_fast(text: str, *, fields: bool = False) -> tuple[Any, Outline | None]:
         SequenceStartEvent,
     )
 
-    if any(ch in text for ch in SPECIAL_BREAKS):
-        raise FastLoadRefused("NEL, LS or PS")
+    for ch in SPECIAL_BREAKS:
+        at = text.find(ch)
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            raise FastLoadRefused(
+                f"U+{ord(ch):04X} (NEL, LS or PS) is a line break in YAML 1.1 and text in 1.2; "
+                "inside a value write it as \\N, \\L or \\P in double quotes",
+                line,
+            )
     stack: list[Any] = []  # containers being built
     keys: list[Any] = []  # for mappings: the pending key (or a sentinel)
     pending = object()
@@ -109,11 +131,11 @@ def load_fast(text: str, *, fields: bool = False) -> tuple[Any, Outline | None]:
         key = keys[-1]
         if key is pending:
             if isinstance(value, dict | list):
-                raise FastLoadRefused("complex key")
+                raise FastLoadRefused("a key that is not text")
             keys[-1] = value
             return
         if key in top:
-            raise FastLoadRefused("duplicate key")
+            raise FastLoadRefused(f"duplicate key {key!r}")
         top[key] = value
         keys[-1] = pending
 
@@ -140,16 +162,18 @@ def load_fast(text: str, *, fields: bool = False) -> tuple[Any, Outline | None]:
         kind = type(event)
         if kind is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
-                raise FastLoadRefused("anchor or tag")
+                raise _hostile(event)
             value = _scalar(event)
-            if stack and isinstance(stack[-1], dict) and keys[-1] is pending:
+            depth = len(stack)
+            shallow = depth <= 2 or (fields and depth == 3)
+            if shallow and keys and keys[-1] is pending and isinstance(stack[-1], dict):
                 note_key(value, event.start_mark.line)
             add(value)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
-                raise FastLoadRefused("anchor or tag")
+                raise _hostile(event)
             if len(stack) >= MAX_DEPTH:
-                raise FastLoadRefused("too deep")
+                raise FastLoadRefused(f"nested deeper than {MAX_DEPTH} levels", _line(event))
             container: Any = {} if kind is MappingStartEvent else []
             add(container)
             stack.append(container)
@@ -169,11 +193,11 @@ def load_fast(text: str, *, fields: bool = False) -> tuple[Any, Outline | None]:
             stack.pop()
             keys.pop()
         elif kind is AliasEvent:
-            raise FastLoadRefused("alias")
+            raise FastLoadRefused("aliases (*name) are not allowed in a store", _line(event))
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise FastLoadRefused("several documents")
+                raise FastLoadRefused("a store is one YAML document, not several", _line(event))
     events = root.get("events") if isinstance(root, dict) else None
     if not (block_events and isinstance(events, list) and len(outline.items) == len(events)):
         outline.items, outline.flow = [], []
