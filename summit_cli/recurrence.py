@@ -62,9 +62,12 @@ def _shift(wall: WallTime, days: int) -> WallTime:
     return replace(wall, date=wall.date + timedelta(days=days))
 
 
+COUNT_SPAN_YEARS = 200  # how far a COUNT rule is followed when nothing else ends it
+
+
 def _rule(
     event: Event, zone: tzinfo, after: datetime | None = None, before: datetime | None = None
-) -> Any:
+) -> tuple[Any, int | None]:
     """The dateutil rule, stepping on naive wall times from the event's start.
 
     dateutil walks every period (every day of a daily rule) from its start, even
@@ -72,19 +75,26 @@ def _rule(
     without COUNT starts at its last period before *after* instead, so the work is
     bounded by the window asked for, not by how long ago the series began; the
     parts dateutil would take from the start are written out so they do not move.
+    Given *before*, the rule ends there at the latest (a window's end).
+
+    Returns (rule, COUNT): COUNT is taken out of the rule and counted by the caller,
+    because dateutil follows a COUNT rule that stops matching to the year 9999.
     """
     from dateutil.rrule import rrulestr
 
     assert event.rrule is not None
     parts = rrule_parts(event.rrule)
     until_text = parts.pop("UNTIL", None)
+    count_text = parts.pop("COUNT", None)
     start = _naive(event.start)
     first = start
-    if after is not None and after > start and "COUNT" not in parts:
+    if after is not None and after > start and count_text is None:
         parts, first = _moved_start(parts, start, after)
     body = ";".join(f"{k}={v}" for k, v in parts.items())
     rule: Any = rrulestr(body, dtstart=first)
     until = before
+    if count_text is not None and until is None:
+        until = start.replace(year=min(start.year + COUNT_SPAN_YEARS, 9999), day=min(start.day, 28))
     if until_text is not None:
         day, clock, utc = parse_until(until_text)
         if clock is None:
@@ -95,7 +105,8 @@ def _rule(
         else:
             own = datetime.combine(day, clock)
         until = own if until is None else min(own, until)
-    return rule.replace(until=until) if until is not None else rule
+    count = int(count_text) if count_text is not None else None
+    return (rule.replace(until=until) if until is not None else rule), count
 
 
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -164,14 +175,16 @@ def occurrences(
     start_naive = _naive(event.start)
     lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach if lo is not None else None
     hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) if hi else None
-    rule = _rule(event, zone, lo_naive, hi_naive)
-    if lo_naive is not None and lo_naive > start_naive:
+    rule, most = _rule(event, zone, lo_naive, hi_naive)
+    if most is None and lo_naive is not None and lo_naive > start_naive:
         candidates = rule.xafter(lo_naive, inc=True)
     else:
-        candidates = iter(rule)
+        candidates = iter(rule)  # a COUNT rule is counted from its start
     count = 0
-    for moment in candidates:
+    for made, moment in enumerate(candidates, start=1):
         if hi_naive is not None and moment >= hi_naive:
+            return
+        if most is not None and made > most:
             return
         day = moment.date()
         if day in skipped:
@@ -232,7 +245,7 @@ def never_occurs(event: Event) -> str | None:
         horizon = start.replace(year=min(start.year + years, 9999))
     except ValueError:  # 29 February
         horizon = start.replace(year=min(start.year + years, 9999), day=28)
-    rule = _rule(event, UTC, None, horizon)
+    rule, _ = _rule(event, UTC, None, horizon)
     if next(iter(rule), None) is None:
         return f"the rule gives no occurrence within {years} years of the start"
     return None

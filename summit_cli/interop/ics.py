@@ -35,8 +35,10 @@ from typing import Any
 
 from summit_cli import zones
 from summit_cli.errors import InvalidData, Problem
+from summit_cli.interop import xprops
 from summit_cli.interop.batch import Batch
 from summit_cli.model import SLUG_RE, Event, Format, Status, WallTime, parse_wall_time
+from summit_cli.safetext import terminal_safe
 from summit_cli.store.hardjson import parse_json
 
 UID_SUFFIX = "@summits"
@@ -208,14 +210,29 @@ def _is_url(text: str) -> bool:
     return re.match(r"https?://[^\s]+\Z", text, re.IGNORECASE) is not None
 
 
+def _shown(text: str) -> str:
+    """Text for a property calendar apps show: unsafe characters as visible escapes
+    (the exact text travels in an X-SUMMITS-* property)."""
+    return terminal_safe(text.replace("\r\n", "\n")).replace("\r", "\n")
+
+
+def _x(text: str) -> Any:
+    """An X-SUMMITS-* value that comes back byte-exact (see ``xprops``)."""
+    from icalendar import vText
+
+    value = vText(xprops.encode(text))
+    value.params[xprops.ENCODING_PARAM] = xprops.PERCENT
+    return value
+
+
 def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any:
     from icalendar import Event as VEvent
-    from icalendar import vText
 
     item = VEvent()
     item.add("uid", uid_for(event.id))
     item.add("dtstamp", stamp.astimezone(UTC))
-    item.add("summary", event.title)
+    item.add("summary", _shown(event.title))
+    item.add(X + "TITLE", _x(event.title))
     dtstart, dtend = ics_times(event.start, event.end, event.timezone)
     item.add("dtstart", dtstart)
     if dtend is not None:
@@ -224,35 +241,35 @@ def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any
         item.add("sequence", len(event.history))
     location = _location(event)
     if location:
-        item.add("location", location)
+        item.add("location", _shown(location))
     description = _description(event, formats)
     if description:
-        item.add("description", description)
+        item.add("description", _shown(description))
     url = next((s for s in event.sources if _is_url(s)), None)
     if url:
         item.add("url", url)
     categories = list(dict.fromkeys(c for c in (event.format, event.kind, *event.tags) if c))
     if categories:
-        item.add("categories", categories)
+        item.add("categories", [_shown(c) for c in categories])
     item.add("status", STATUS_TO_ICS[event.status])
     # What ICS has no place for, so that import gives back exactly this event.
     plain = event.to_plain()
     for key in X_TEXT_KEYS:
         if plain[key] is not None:
-            item.add(X + key.upper(), vText(plain[key]))
+            item.add(X + key.upper(), _x(plain[key]))
     if event.round is not None:
-        item.add(X + "ROUND", vText(str(event.round)))
+        item.add(X + "ROUND", _x(str(event.round)))
     for key, name in X_LIST_KEYS.items():
         for value in plain[key]:
-            item.add(X + name, vText(value))
+            item.add(X + name, _x(value))
     if event.history:
-        item.add(X + "HISTORY", vText(json.dumps(plain["history"], ensure_ascii=False)))
+        item.add(X + "HISTORY", _x(json.dumps(plain["history"], ensure_ascii=False)))
     start, end, tz_name = walls_from_ics(dtstart, dtend)
     if (start, end) != (event.start, event.end):
-        item.add(X + "START", vText(event.start.isoformat()))
-        item.add(X + "END", vText(event.end.isoformat() if event.end else ""))
+        item.add(X + "START", _x(event.start.isoformat()))
+        item.add(X + "END", _x(event.end.isoformat() if event.end else ""))
     if tz_name != event.timezone:
-        item.add(X + "TIMEZONE", vText(event.timezone or ""))
+        item.add(X + "TIMEZONE", _x(event.timezone or ""))
     if event.rrule:
         _add_recurrence(item, event, dtstart)
     return item
@@ -280,7 +297,7 @@ def _ics_rule(event: Event, dtstart: Any) -> str:
 
 def _add_recurrence(item: Any, event: Event, dtstart: Any) -> None:
     """RRULE and EXDATE, so calendar apps repeat the event; X- copies keep the exact text."""
-    from icalendar import vRecur, vText
+    from icalendar import vRecur
 
     assert event.rrule is not None
     item.add("rrule", vRecur.from_ical(_ics_rule(event, dtstart)))
@@ -292,9 +309,9 @@ def _add_recurrence(item: Any, event: Event, dtstart: Any) -> None:
         else:
             skipped = [w.date for w in event.exdates]
         item.add("exdate", skipped)
-    item.add(X + "RRULE", vText(event.rrule))
+    item.add(X + "RRULE", _x(event.rrule))
     for wall in event.exdates:
-        item.add(X + "EXDATE", vText(wall.isoformat()))
+        item.add(X + "EXDATE", _x(wall.isoformat()))
 
 
 def to_ics(
@@ -314,11 +331,11 @@ def to_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", vText(name))
+    calendar.add("x-wr-calname", vText(_shown(name)))
     used = {e.format for e in events if e.format and e.format in formats}
     if used:
         definitions = {k: formats[k].to_stored() for k in sorted(used)}
-        calendar.add(X + "FORMATS", vText(json.dumps(definitions, ensure_ascii=False)))
+        calendar.add(X + "FORMATS", _x(json.dumps(definitions, ensure_ascii=False)))
     for event in events:
         calendar.add_component(_vevent(event, formats, stamp))
     if events:
@@ -337,11 +354,16 @@ _ESCAPE_RE = re.compile(r"\\([\\;,nN])")
 
 
 def _unescape(value: Any) -> str:
-    """An X- property's raw text, RFC 5545 TEXT escapes undone."""
+    """An X- property's exact text: percent-decoded when it says so (what summits writes),
+    else with RFC 5545 TEXT escapes undone (what older summits and other programs wrote)."""
+    params = getattr(value, "params", {}) or {}
     raw = value.to_ical() if hasattr(value, "to_ical") else value
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
-    return _ESCAPE_RE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(raw))
+    text = str(raw)
+    if str(params.get(xprops.ENCODING_PARAM, "")).upper() == xprops.PERCENT:
+        return xprops.decode(_ESCAPE_RE.sub(lambda m: m.group(1), text))
+    return _ESCAPE_RE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
 def _all(component: Any, name: str) -> list[Any]:
@@ -435,7 +457,7 @@ def _record(component: Any, where: str, cal_status: str | None, batch: Batch) ->
     else:
         where = f"{where} (UID {uid})"
     plain: dict[str, Any] = {"id": id_for_uid(uid) if uid else None}
-    plain["title"] = _text(component, "SUMMARY")
+    plain["title"] = _x_text(component, "title") or _text(component, "SUMMARY")
     if plain["title"] is None:
         batch.problems.append(Problem(where, "the VEVENT has no SUMMARY (title)"))
     times = _times(component, where, batch.problems)

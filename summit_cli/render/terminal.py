@@ -6,6 +6,7 @@ already-escaped strings (see ``safetext``), with emoji and highlighting off.
 
 from __future__ import annotations
 
+import re
 from typing import IO, TYPE_CHECKING, Any
 
 from summit_cli.views.base import Card, Cell, TableView
@@ -89,11 +90,18 @@ def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None
     def overhead(count: int) -> int:
         return 3 * count + 1  # padding of 1 on each side, separators and edges
 
+    def comfortable(index: int) -> int:
+        """What a column should get before optional columns are shown at all."""
+        column = view.columns[index]
+        if not column.wrap or column.comfort is None:
+            return narrowest(index)
+        return max(narrowest(index), min(natural(index), column.comfort))
+
     keep = list(range(len(view.columns)))
     droppable = sorted(
         (i for i in keep if view.columns[i].priority > 0), key=lambda i: -view.columns[i].priority
     )
-    while droppable and sum(narrowest(i) for i in keep) + overhead(len(keep)) > width:
+    while droppable and sum(comfortable(i) for i in keep) + overhead(len(keep)) > width:
         keep.remove(droppable.pop(0))
     sizes: list[int | None] = [None] * len(keep)
     wrapping = [k for k, i in enumerate(keep) if view.columns[i].wrap]
@@ -127,6 +135,7 @@ def table(view: TableView, width: int = 10_000) -> Any:
         box=box.SIMPLE_HEAD,
         header_style="bold",
         expand=False,
+        show_edge=False,
     )
     for column, size in zip(view.columns, sizes, strict=True):
         grid.add_column(
@@ -161,29 +170,35 @@ def card(view: Card) -> Any:
 
 
 def show(view: Any, stream: IO[str], *, color: bool, width: int | None = None) -> None:
-    """Print a view model on a Rich console writing to *stream*."""
+    """Print a view model on a Rich console writing to *stream*, lines never ending in
+    spaces (Rich pads every line to the table's width)."""
     target = console(stream, color=color, width=width)
-    size = target.width
+    with target.capture() as captured:
+        for renderable in _renderables(view, target.width):
+            target.print(renderable)
+    stream.write(_TRAILING.sub(r"\1", captured.get()))
+    stream.flush()
+
+
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+def _renderables(view: Any, size: int) -> list[Any]:
     if isinstance(view, TableView):
-        target.print(table(view, size))
-        return
+        return [table(view, size)]
     if isinstance(view, Card):
-        target.print(card(view))
-        return
+        return [card(view)]
     if isinstance(view, list):
-        for item in view:
-            target.print(card(item))
-        return
+        return [card(item) for item in view]
     from summit_cli.views.tracks import CalendarView, FormatDetail, TimelineView
 
     if isinstance(view, TimelineView):
-        target.print(timeline(view, size))
-    elif isinstance(view, CalendarView):
-        target.print(calendar(view, size))
-    elif isinstance(view, FormatDetail):
-        target.print(format_detail(view, size))
-    else:  # pragma: no cover - a view type nobody renders is a bug
-        raise TypeError(f"no terminal renderer for {type(view).__name__}")
+        return [timeline(view, size)]
+    if isinstance(view, CalendarView):
+        return [calendar(view, size)]
+    if isinstance(view, FormatDetail):
+        return [format_detail(view, size)]
+    raise TypeError(f"no terminal renderer for {type(view).__name__}")  # pragma: no cover
 
 
 def styled_lines(lines: list[list[tuple[str, str | None]]]) -> Any:

@@ -284,8 +284,9 @@ def calendar_layout(view: CalendarView, size: int | None) -> list[Styled]:
     if view.legend:
         out.append([])
         out += line_layout(view.legend, size, indent=0)
-    out.append([])
-    out += key_lines(view.keys, size)
+    if view.keys:
+        out.append([])
+        out += key_lines(view.keys, size)
     return out
 
 

@@ -27,6 +27,7 @@ class Column:
     wrap: bool = False  # may wrap on a narrow terminal
     min_width: int | None = None
     priority: int = 0  # 0: always shown; higher numbers are dropped first when space is short
+    comfort: int | None = None  # a wrapping column's width below which optional ones go first
 
 
 @dataclass(frozen=True)

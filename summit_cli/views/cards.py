@@ -79,7 +79,8 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
         lines.append(("history", Cell(change_text(change), "dim")))
     links = []
     for source in event.sources:
-        lines.append(("source", Cell(one_line(source), "link")))
+        # Styled as a link only when it is one (a citation is plain text).
+        lines.append(("source", Cell(one_line(source), "link" if is_link(source) else None)))
         if is_link(source):
             links.append(source)
     return Card(title=one_line(event.title), lines=lines, links=links)

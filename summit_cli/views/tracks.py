@@ -313,10 +313,12 @@ def calendar_view(
             weeks.append(row)
         grids.append(MonthGrid(month_title(y, m), weekday_header(week_start), weeks))
     legend = [event_line(p, short_day=False, gap=None) for p in shown]
-    keys = ["[ 9] a day with events"]
-    if lo <= today < hi:
-        keys.append(f"( 9) today, {today.isoformat()}")
-    keys += [c.text for c in glyph_legend(shown)]
+    keys: list[str] = []
+    if shown:  # the key explains marks; an empty month has none to explain
+        keys.append("[ 9] a day with events")
+        if lo <= today < hi:
+            keys.append(f"( 9) today, {today.isoformat()}")
+        keys += [c.text for c in glyph_legend(shown)]
     return CalendarView(grids, legend, keys)
 
 
@@ -362,12 +364,12 @@ def format_detail(summary: FormatSummary, items: list[Placed], now: datetime) ->
     columns = [
         Column("#", justify="right"),
         Column("Date"),
-        Column("Title", wrap=True, min_width=14),
-        Column("Place", wrap=True, min_width=10, priority=2),
-        Column("Participants", wrap=True, min_width=12, priority=3),
+        Column("Title", wrap=True, min_width=14, comfort=24),
+        Column("Place", wrap=True, min_width=10, priority=2, comfort=16),
+        Column("Participants", wrap=True, min_width=12, priority=3, comfort=20),
         Column("Status"),
         Column("Gap", justify="right", priority=4),
-        Column("Outcome", wrap=True, min_width=16, priority=1),
+        Column("Outcome", wrap=True, min_width=16, priority=1, comfort=24),
     ]
     rows = []
     for item in items:
