@@ -347,3 +347,26 @@ def events_from_records(tree: object, current: Store, source: str) -> list[Event
     if not events:
         raise InvalidData(source, [Problem("", "no records to add")])
     return events
+
+
+def notes_for(event: Event) -> list[str]:
+    """What to tell the person who typed *event*: a time that happens twice at the venue
+    (the clocks go back) is read as the first one, and how to say the second."""
+    if not event.timezone:
+        return []
+    zone = zones.resolve_zone(event.timezone)
+    notes = []
+    for label, wall in (("start", event.start), ("end", event.end)):
+        if wall is None or not timeline.wall_time_ambiguous(wall, zone):
+            continue
+        assert wall.time is not None
+        local = datetime.combine(wall.date, wall.time, zone)
+        first, second = local.replace(fold=0), local.replace(fold=1)
+        later = WallTime(wall.date, wall.time, second.utcoffset())
+        offset = zones.format_offset(first.utcoffset() or timedelta(0))
+        notes.append(
+            f"the {label} {wall} happens twice in {event.timezone} (the clocks go back); "
+            f"taking the first, {first:%H:%M %Z} ({offset}); "
+            f"for the second write {later.isoformat()}"
+        )
+    return notes

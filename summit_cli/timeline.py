@@ -245,3 +245,11 @@ def wall_time_exists(wall: WallTime, zone: tzinfo) -> bool:
     local = datetime.combine(wall.date, wall.time, zone)
     round_trip = local.astimezone(UTC).astimezone(zone)
     return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+def wall_time_ambiguous(wall: WallTime, zone: tzinfo) -> bool:
+    """True when a wall time happens twice in *zone* (the hour the clocks go back)."""
+    if wall.time is None or wall.offset is not None:
+        return False
+    local = datetime.combine(wall.date, wall.time, zone)
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()

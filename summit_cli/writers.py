@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 
 from summit_cli.cells import join_list
-from summit_cli.safetext import JSON_UNSAFE, UNSAFE, escape_cell, json_escape
+from summit_cli.safetext import JSON_UNSAFE, escape_cell, json_escape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -109,28 +109,8 @@ def to_yaml(records: Sequence[dict[str, Any]]) -> str:
 
     if not records:
         return "[]\n"
-    text = yamltree.dump(_yaml_node([dict(r) for r in records]))
+    text = yamltree.dump(yamltree.to_node([dict(r) for r in records], flow=False))
     return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _yaml_node(value: Any) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    from summit_cli.store.yamltree import needs_quotes
-
-    if isinstance(value, str):
-        if UNSAFE.search(value) or needs_quotes(value) or not value:
-            return DoubleQuotedScalarString(value)
-        return value
-    if isinstance(value, list | tuple):
-        return CommentedSeq(_yaml_node(v) for v in value)
-    if isinstance(value, dict):
-        mapping = CommentedMap()
-        for key, item in value.items():
-            mapping[key] = _yaml_node(item)
-        return mapping
-    return value
 
 
 def store_diff(before: Any, after: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -58,11 +57,6 @@ def invoke(runner: CliRunner) -> Callable[..., object]:
         return runner.invoke(app, list(args), input=input)
 
     return run
-
-
-def digest(path: Path) -> str:
-    """Hash of a file, to prove a failed command left the store byte-identical."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def pytest_configure(config: pytest.Config) -> None:

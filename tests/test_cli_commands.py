@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 import typer.main
-from conftest import BUNDLED, digest
+from conftest import BUNDLED
+from helpers import as_json, digest, ids, ok
 
 from summit_cli import __version__, store
 from summit_cli.cli import app
@@ -66,23 +67,6 @@ FORMAT_KEYS = (
     "next_start",
     "next_countdown",
 )
-
-
-def ok(result: Any) -> Any:
-    """Assert a clean success and return the result."""
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def as_json(result: Any) -> Any:
-    return json.loads(ok(result).stdout)
-
-
-def ids(invoke: Any, *args: str) -> list[str]:
-    """The ids a listing command prints with --output ids."""
-    return ok(invoke(*args, "--output", "ids")).stdout.split()
 
 
 def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

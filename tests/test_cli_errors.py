@@ -14,29 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import digest
+from helpers import digest, failed
 
 NOT_FOUND, USAGE, INVALID_DATA, BUSY, IO_ERROR = 1, 2, 3, 4, 5
 
 SSD = "2022-01-10-geneva-ssd"
-
-
-def failed(result: Any, code: int | tuple[int, ...], *fragments: str) -> str:
-    """Assert a clean failure with one message line on stderr; return that line."""
-    codes = code if isinstance(code, tuple) else (code,)
-    assert result.exit_code in codes, (result.exit_code, result.stdout, result.stderr)
-    # Nothing but SystemExit may escape a command (no uncaught exception).
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    line = lines[0]
-    assert line.startswith("summits: error: "), line
-    for fragment in fragments:
-        assert fragment in line, (fragment, line)
-    return line
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from helpers import as_json, ok
 
 from summit_cli import records as rec
 
@@ -91,15 +92,6 @@ def validate(schema: dict[str, Any], records: Any) -> None:
     )
     errors = sorted(validator.iter_errors(records), key=lambda e: list(e.absolute_path))
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    return result
-
-
-def as_json(result: Any) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 def _enrich(invoke: Any) -> None:

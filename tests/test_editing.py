@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import digest
+from helpers import digest, ids, ok, record
 
 SUMMIT = "2021-06-16-geneva-summit"
 VIRTUAL = "2021-12-07-virtual-summit"
@@ -29,20 +29,6 @@ COMMENTS = [
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed "now" (unless a test passes --now), so two runs print the same countdowns."""
     monkeypatch.setenv("SUMMITS_NOW", "2022-01-08T06:00")
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    return result
-
-
-def record(invoke: Any, event_id: str) -> dict[str, Any]:
-    (data,) = json.loads(ok(invoke("show", event_id, "--output", "json")).stdout)
-    return data
-
-
-def ids(invoke: Any) -> list[str]:
-    return ok(invoke("list", "--output", "ids")).stdout.splitlines()
 
 
 def refused(result: Any, code: int, *, one_line: bool = True) -> Any:

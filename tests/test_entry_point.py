@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED, digest
+from conftest import BUNDLED
+from helpers import digest
 
 from summit_cli import __version__, store
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import BUNDLED, digest
+from conftest import BUNDLED
+from helpers import digest
 
 from summit_cli import store
 

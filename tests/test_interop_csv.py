@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import digest
+from helpers import digest
 
 from summit_cli import cells, store
 from summit_cli.cli.interop import export_keys

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import digest
+from helpers import digest
 
 TIMEOUT = 60
 BIN = Path(sys.executable).parent

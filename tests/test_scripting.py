@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import digest
+from helpers import digest, ok, usage_error
 from ruamel.yaml import YAML
 
 from summit_cli import records as rec
@@ -48,21 +48,6 @@ ALL_OUTPUTS = [*MACHINE, "plain", "table"]
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed "now" (unless a test passes --now), so two runs print the same countdowns."""
     monkeypatch.setenv("SUMMITS_NOW", "2022-06-01T12:00")
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    return result
-
-
-def usage_error(result: Any) -> Any:
-    """Exit 2, nothing on stdout, no traceback, one 'summits: error:' line on stderr."""
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("summits: error: ")
-    assert len(result.stderr.strip().splitlines()) == 1
-    return result
 
 
 def yaml_load(text: str) -> Any:

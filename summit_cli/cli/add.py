@@ -87,6 +87,8 @@ def add(
         return f"added {event.id} ({event.title}, {event.start}{zone})"
 
     _, diff = write(settings, change, dry_run=dry_run, what=what)
+    for note in edits.notes_for(created[-1]):
+        settings.env.say(note, kind="note")
     return diff or Text(created[-1].id + "\n")
 
 

@@ -13,7 +13,7 @@ from summit_cli.cli.output import Text
 from summit_cli.cli.writing import write
 from summit_cli.edits import EDITABLE, Fields
 from summit_cli.errors import InvalidInput
-from summit_cli.model import Store
+from summit_cli.model import Event, Store
 
 ReasonOpt = Annotated[
     str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the event's history).")
@@ -68,14 +68,24 @@ def edit(
             "nothing to change: give --set FIELD=VALUE, --unset FIELD or an option such as --start"
         )
 
+    edited: list[Event] = []
+
     def change(current: Store) -> Store:
         old = query.find_event(current, event_id)
         new = edits.apply_edits(
             context(settings), current, old, sets=sets or [], unsets=unsets or [], typed=typed
         )
+        edited.append(new)
         return edits.replace_event(current, new)
 
     _, diff = write(settings, change, dry_run=dry_run, what=f"edited {event_id}")
+    if (
+        "start" in typed
+        or "end" in typed
+        or any(s.startswith(("start=", "end=")) for s in sets or [])
+    ):
+        for note in edits.notes_for(edited[-1]):
+            settings.env.say(note, kind="note")
     return diff or Text(event_id + "\n")
 
 

@@ -19,6 +19,8 @@ import io
 import re
 from functools import cache
 
+from summit_cli.safetext import UNSAFE
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
@@ -162,24 +164,42 @@ def error_text(exc: Exception) -> str:
     return " ".join(text.split())
 
 
-def to_node(value: Any, *, flow: bool = True) -> Any:
-    """A plain value as a YAML node that writes safely (quoted where needed)."""
+# Unsafe characters (``safetext``): written as escapes inside double quotes, where both
+# YAML readers agree (NEL, LS and PS are line breaks to libyaml and text to ruamel).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
+)
+# An item of a flow sequence ([a, b]) that needs no quotes: no flow indicators or comments.
+_FLOW_PLAIN = re.compile(r"[\w][\w .'()/@+&=-]*\Z")
+
+
+def to_node(value: Any, *, flow: bool = True, in_flow: bool = False) -> Any:
+    """A plain value as a YAML node that writes safely: quoted where another reader could
+    misread it, unsafe characters escaped in double quotes, flow sequences only of
+    items that are plain in flow context."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
     if isinstance(value, str):
-        if "\n" in value and _literal_ok(value):
+        # Unsafe characters go in double quotes, escaped, where both YAML readers agree
+        # (NEL, LS and PS are line breaks to libyaml and text to ruamel).
+        unsafe = UNSAFE.search(value.replace("\n", ""))
+        if "\n" in value and not unsafe and not in_flow and _literal_ok(value):
             return LiteralScalarString(value)
-        return DoubleQuotedScalarString(value) if needs_quotes(value) else value
+        plain_ok = _FLOW_PLAIN.match(value) if in_flow else True
+        if unsafe or not value or needs_quotes(value) or not plain_ok or "\n" in value:
+            return DoubleQuotedScalarString(value)
+        return value
     if isinstance(value, list | tuple):
-        seq = CommentedSeq(to_node(v) for v in value)
-        if flow and all(not isinstance(v, dict | list | tuple) for v in value):
+        as_flow = flow and all(not isinstance(v, dict | list | tuple) for v in value)
+        seq = CommentedSeq(to_node(v, flow=flow, in_flow=as_flow) for v in value)
+        if as_flow:
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, item in value.items():
-            mapping[key] = to_node(item)
+            mapping[key] = to_node(item, flow=flow)
         return mapping
     return value
 
