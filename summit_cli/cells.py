@@ -2,8 +2,8 @@
 
 A list is its items joined with ``;``. Inside an item, ``\\;`` is a
 semicolon, ``\\\\`` a backslash, and ``\\xNN``/``\\uNNNN`` an unsafe character
-(see ``safetext``); an item's leading or trailing spaces are written
-``\\x20``, so readers may trim the space people put after ``;``.
+(see ``safetext``); an item's leading or trailing white space is written as
+escapes too (``\\x20``), so readers may trim the space people put after ``;``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,19 @@ from summit_cli.safetext import escape_cell, unescape_cell
 
 SEPARATOR = ";"
 _ITEM = re.compile(r"(?:\\.|[^\\;])*", re.DOTALL)
-_EDGE_SPACE = re.compile(r"^ +| +$")
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+
+
+def _code(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 def join_list(items: list[str] | tuple[str, ...]) -> str:
-    """Items as one cell."""
+    """Items as one cell (spaces at an item's edges escaped: readers trim the rest)."""
     return SEPARATOR.join(
-        _EDGE_SPACE.sub(lambda m: "\\x20" * len(m.group()), escape_cell(item)).replace(
-            SEPARATOR, "\\" + SEPARATOR
-        )
+        _EDGE_SPACE.sub(
+            lambda m: "".join(_code(ch) for ch in m.group()), escape_cell(item)
+        ).replace(SEPARATOR, "\\" + SEPARATOR)
         for item in items
     )
 

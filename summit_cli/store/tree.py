@@ -67,10 +67,11 @@ def set_key(syntax: Syntax, mapping: Any, key: str, value: Any, order: tuple[str
 def merge(
     syntax: Syntax, mapping: Any, old: dict[str, Any], new: dict[str, Any], order: tuple[str, ...]
 ) -> None:
-    """Change only the keys whose values changed; unknown keys and formatting stay."""
+    """Change only the keys whose values changed; unknown keys and formatting stay (a key
+    left out because it has its default value stays left out)."""
     for key in order:
         before, after = old.get(key), new.get(key)
-        if before == after and (after is None or key in mapping):
+        if before == after and (after is None or key in mapping or key != "id"):
             continue
         if after is None:
             if key in mapping:
