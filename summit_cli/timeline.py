@@ -99,7 +99,10 @@ def span_of(event: Event, display: tzinfo) -> Span:
     timed_end = event.end is not None and not event.end.date_only
     if timed_end and instant(end) < instant(start) and not wall_time_exists(event.start, zone):
         assert event.end is not None
-        end = start + (_naive(event.end) - _naive(event.start))
+        length = _naive(event.end) - _naive(event.start)
+        end = (instant(start) + length).astimezone(
+            zone
+        )  # real time: wall arithmetic would not move
     # An explicit UTC offset pins the instant even without a venue zone.
     floating = event.timezone is None and event.start.offset is None
     if event.timezone is None and event.start.offset is not None:
