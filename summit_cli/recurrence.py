@@ -261,7 +261,8 @@ def never_occurs(event: Event) -> str | None:
     parts = _yearly_equivalent(rrule_parts(event.rrule), start)
     horizon = start.replace(year=min(start.year + FIRST_SEARCH_YEARS, 9999), day=min(start.day, 28))
     body = ";".join(f"{k}={v}" for k, v in parts.items())
-    rule = rrulestr(body, dtstart=start).replace(until=horizon)
+    rule: Any = rrulestr(body, dtstart=start)
+    rule = rule.replace(until=horizon)
     if next(iter(rule), None) is None:
         return f"the rule gives no occurrence within {FIRST_SEARCH_YEARS} years of the start"
     return None
