@@ -172,4 +172,4 @@ def show_view(view: Any, settings: Settings, chosen: Output) -> None:
     else:
         from summit_cli.render import text
 
-        env.write(text.show(view, env.width if env.terminal else None))
+        env.write(text.show(view, env.width))

@@ -101,8 +101,17 @@ def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None
     droppable = sorted(
         (i for i in keep if view.columns[i].priority > 0), key=lambda i: -view.columns[i].priority
     )
-    while droppable and sum(comfortable(i) for i in keep) + overhead(len(keep)) > width:
-        keep.remove(droppable.pop(0))
+    def fits(columns: list[int]) -> bool:
+        return sum(comfortable(i) for i in columns) + overhead(len(columns)) <= width
+
+    dropped = []
+    while droppable and not fits(keep):
+        dropped.append(droppable.pop(0))
+        keep.remove(dropped[-1])
+    # A less important column that fits where a more important one did not comes back.
+    for index in sorted(dropped, key=lambda i: view.columns[i].priority):
+        if fits(sorted([*keep, index])):
+            keep = sorted([*keep, index])
     sizes: list[int | None] = [None] * len(keep)
     wrapping = [k for k, i in enumerate(keep) if view.columns[i].wrap]
     if sum(natural(i) for i in keep) + overhead(len(keep)) > width and wrapping:

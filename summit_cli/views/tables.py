@@ -33,10 +33,10 @@ def events_table(
     if show_display:
         columns.append(Column("Your time", priority=2))
     columns += [
-        Column("Title", wrap=True, min_width=18, comfort=30),
+        Column("Title", wrap=True, min_width=18, comfort=60),
         Column("Kind", priority=3),
         Column("Format"),
-        Column("Place", wrap=True, min_width=10, priority=1, comfort=16),
+        Column("Place", wrap=True, min_width=10, priority=1, comfort=24),
         Column("Status"),
     ]
     if now is not None:
