@@ -332,3 +332,29 @@ def test_malformed_store_prints_no_traceback(store_path: Path) -> None:
     assert result.stderr.startswith("summits: error: ")
     assert store_path.name in result.stderr
     assert digest(store_path) == before
+
+
+def test_a_non_posix_import_fails_with_a_clear_message() -> None:
+    """summits is POSIX only: elsewhere the import says so (simulated by os.name)."""
+    code = (
+        "import os; os.name = 'nt'\n"
+        "try:\n    import summit_cli\nexcept ImportError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "POSIX systems" in done.stdout and "WSL" in done.stdout
+
+
+def test_reading_never_imports_fcntl() -> None:
+    """The lock module imports fcntl when a write takes the lock, never on the read path."""
+    code = (
+        "import sys; sys.argv = ['summits', '--now', '2021-12-31', 'upcoming', '-o', 'json']\n"
+        "from summit_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('fcntl' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stderr.strip().splitlines()[-1] == "False"
