@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,3 +98,36 @@ def digest(path: Path) -> str:
 def forbidden(text: str) -> list[str]:
     """The unsafe characters in *text* (an empty list is what every output must give)."""
     return FORBIDDEN.findall(text)
+
+
+# Root ignores file modes through two capabilities; without them it obeys them like anyone.
+_ROOT_POWERS = "-dac_override,-dac_read_search,-fowner"
+
+
+def unprivileged() -> list[str]:
+    """A command prefix under which file modes are enforced: nothing for an ordinary user;
+    for root, setpriv dropping the capabilities that bypass them (CI runs as root)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:  # pragma: no cover - util-linux is on every Debian
+        import pytest
+
+        pytest.skip("running as root without setpriv: file modes cannot be enforced")
+    return [setpriv, f"--inh-caps={_ROOT_POWERS}", f"--bounding-set={_ROOT_POWERS}"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Ran:
+    """``python -m summit_cli *args`` in a subprocess that obeys file modes (see
+    ``unprivileged``), with the test's environment plus *env*."""
+    full = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [*unprivileged(), sys.executable, "-m", "summit_cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full,
+        timeout=timeout,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)

@@ -101,6 +101,7 @@ def fit_columns(view: TableView, width: int) -> tuple[TableView, list[int | None
     droppable = sorted(
         (i for i in keep if view.columns[i].priority > 0), key=lambda i: -view.columns[i].priority
     )
+
     def fits(columns: list[int]) -> bool:
         return sum(comfortable(i) for i in columns) + overhead(len(columns)) <= width
 

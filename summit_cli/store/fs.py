@@ -10,7 +10,6 @@ folder with the target's mode, write, fsync, close, an optional last check,
 ``os.replace`` (the commit point), then fsync of the folder.
 """
 
-# ruff: noqa: PTH
 from __future__ import annotations
 
 import contextlib
@@ -230,8 +229,21 @@ def open_lock_file(path: Path) -> int:
     try:
         fd: int = OPS.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EROFS) and not writable(path.parent):
+            raise folder_not_writable(path.parent, path.name.removesuffix(".lock")) from None
         raise io_error(path, exc, "create the lock file") from None
     return fd
+
+
+def writable(folder: Path) -> bool:
+    return bool(OPS.access(folder, os.W_OK | os.X_OK))
+
+
+def folder_not_writable(folder: Path, name: str) -> StoreIOError:
+    return StoreIOError(
+        f"{folder}: the folder is not writable, so {name} cannot be saved safely; "
+        "nothing was changed"
+    )
 
 
 def close(fd: int) -> None:
@@ -304,11 +316,8 @@ def atomic_write(
     before the rename leaves *target* byte-identical and no temp file behind.
     """
     folder = target.parent
-    if not OPS.access(folder, os.W_OK | os.X_OK):
-        raise StoreIOError(
-            f"{folder}: the folder is not writable, so {target.name} cannot be saved safely; "
-            "nothing was changed"
-        )
+    if not writable(folder):
+        raise folder_not_writable(folder, target.name)
     if mode is None:
         current = stat_of(target)
         mode = current.st_mode if current is not None else default_mode()
