@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,9 +131,11 @@ def _texts(event: Event) -> tuple[Any, ...]:
 def test_every_string_round_trips_through_the_store(
     tmp_path: Path, suffix: str, title: str, notes: str, item: str, reason: str
 ) -> None:
-    path = tmp_path / f"s-{abs(hash((title, notes, item, reason)))}{suffix}"
+    # A fresh folder per example: hypothesis runs an example again when it shrinks one.
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / f"store{suffix}"
     event = _event(title, notes, item, reason)
-    location = store.Location(path, cache_dir=tmp_path / "cache")
+    location = store.Location(path, cache_dir=folder / "cache")
     store.update(location, lambda s: add_event(s, event))
     assert _texts(store.load(path).store.events[0]) == _texts(event)  # the round trip
     assert _texts(store.read_store(location).events[0]) == _texts(event)  # a cold read
