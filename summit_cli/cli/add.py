@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import edits, query, store
-from summit_cli.cli.files import decode_utf8, read_bytes
+from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import context
 from summit_cli.cli.options import DryRunOpt, only, settings_of, wired
 from summit_cli.cli.output import Text
@@ -15,6 +15,7 @@ from summit_cli.cli.settings import Settings
 from summit_cli.cli.writing import write
 from summit_cli.edits import Fields
 from summit_cli.errors import InvalidInput
+from summit_cli.interop.textcodec import decode_text
 from summit_cli.model import Event, Store
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -95,7 +96,7 @@ def add(
 def read_records(source: str, settings: Settings) -> tuple[object, str]:
     """The parsed tree of --from-file (YAML or JSON, the store's hostile-input rules)."""
     data, name = read_bytes(source, settings.env, MAX_INPUT_BYTES)
-    text = decode_utf8(data, name)
+    text, _ = decode_text(data, name)
     is_json = source.lower().endswith(".json") or (
         source == "-" and text.lstrip()[:1] in {"[", "{"}
     )

@@ -1,8 +1,7 @@
 """Reading the files users hand us (``add --from-file``, ``import``): the one capped reader.
 
 A path or ``-`` for stdin; a size limit checked before and while reading; a
-FIFO or folder refused before it blocks; strict UTF-8 with the bad byte's line
-named, or Latin-1 when the caller accepts it (calendar files).
+FIFO or folder refused before it blocks. Bytes become text in ``interop.textcodec``.
 """
 
 from __future__ import annotations
@@ -29,20 +28,3 @@ def read_bytes(source: str, env: Environment, limit: int) -> tuple[bytes, str]:
         return fs.read_stream(stream, limit, "<stdin>"), "<stdin>"
     data, _ = fs.read_regular(Path(source).expanduser(), limit, what="the file")
     return data, source
-
-
-def decode_utf8(data: bytes, source: str) -> str:
-    """Strict UTF-8 (a BOM accepted); the error names the line of the first bad byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidData(
-            source,
-            [
-                Problem(
-                    f"line {line}",
-                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-                )
-            ],
-        ) from None

@@ -69,6 +69,7 @@ SPECS: tuple[tuple[Any, ...], ...] = (
     ('output_format', 'value', 'choice', (('ics', 'csv', 'json'), False), None, 'FORMAT'),
     ('file', 'value', 'str', None, None, 'FILE'),
     ('kind', 'value', 'choice', (('ics', 'csv', 'json', 'yaml'), False), None, 'TYPE'),
+    ('encoding', 'value', 'str', None, None, 'CODEC'),
     ('update', 'off', 'bool', None, None, None),
     ('strict', 'flag', 'bool', None, None, None),
     ('report', 'value', 'choice', (('text', 'json'), True), None, 'FORMAT'),
@@ -93,8 +94,8 @@ COMMANDS: dict[str, tuple[dict[str, int], dict[str, Any], int]] = {
     'format': ({'--output': 20, '-o': 20}, {'output': None}, 1),
     'countdown': ({'--format': 8, '-f': 8, '--kind': 9, '--status': 10, '--city': 11, '--country': 12, '--with': 13, '--tag': 14, '--search': 17, '-s': 17, '--within': 23, '--all': 24, '-a': 24, '--watch': 51, '-w': 51, '--output': 52, '-o': 52}, {'formats': None, 'kinds': None, 'statuses': None, 'city': None, 'country': None, 'participant': None, 'tags': None, 'search': None, 'within': None, 'include_all': False, 'live': False, 'output_format': None}, 1),
     'export': ({'--format': 8, '-f': 8, '--kind': 9, '--status': 10, '--city': 11, '--country': 12, '--with': 13, '--tag': 14, '--from': 15, '--to': 16, '--search': 17, '-s': 17, '--output': 53, '-o': 54, '--file': 54, '--name': 46}, {'formats': None, 'kinds': None, 'statuses': None, 'city': None, 'country': None, 'participant': None, 'tags': None, 'start': None, 'end': None, 'search': None, 'output_format': None, 'file': None, 'name': 'summits'}, 0),
-    'import': ({'--format': 27, '-f': 27, '--type': 55, '--dry-run': 39, '--update': 38, '--no-update': 56}, {'fmt': None, 'kind': None, 'dry_run': False, 'update': True}, 1),
+    'import': ({'--format': 27, '-f': 27, '--type': 55, '--encoding': 56, '--tz': 26, '--dry-run': 39, '--update': 38, '--no-update': 57}, {'fmt': None, 'kind': None, 'encoding': None, 'tz': None, 'dry_run': False, 'update': True}, 1),
     'schema': ({}, {}, 0),
-    'validate': ({'--strict': 57, '--output': 58, '-o': 58}, {'strict': False, 'report': 'text'}, 0),
+    'validate': ({'--strict': 58, '--output': 59, '-o': 59}, {'strict': False, 'report': 'text'}, 0),
     'undo': ({'--dry-run': 39}, {'dry_run': False}, 0),
 }

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store
-from summit_cli.cli.files import decode_utf8, read_bytes
+from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import complete_format, only, settings_of, wired
+from summit_cli.cli.options import complete_format, complete_zone, only, settings_of, wired
 from summit_cli.cli.output import Blob, Text
 from summit_cli.cli.writing import report_saved
 from summit_cli.errors import InvalidInput
@@ -45,6 +45,7 @@ _SUFFIXES: dict[str, str] = {
     ".icalendar": "ics",
     ".ifb": "ics",
     ".csv": "csv",
+    ".tsv": "csv",
     ".json": "json",
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -165,8 +166,9 @@ def import_events(
         str,
         typer.Argument(
             metavar="FILE",
-            help="An .ics calendar (an invitation, another calendar's export), a .csv from "
-            "'summits export --output csv', or a .json/.yaml store or record list; '-' is stdin.",
+            help="An .ics calendar (an invitation, another calendar's export), a .csv or .tsv "
+            "(a summits export, a spreadsheet, Outlook's or Google Calendar's CSV), or a "
+            ".json/.yaml store or record list; '-' is stdin.",
         ),
     ],
     fmt: Annotated[
@@ -186,6 +188,25 @@ def import_events(
             metavar="TYPE",
             help="The file's type: ics, csv, json or yaml (default: from its suffix).",
             case_sensitive=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="CODEC",
+            help="The file's text encoding, e.g. cp1252, latin-1, utf-16 (default: UTF-8; "
+            "a byte order mark is recognised).",
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="CSV: the venue's time zone for times that name none (IANA name, known city "
+            "or UTC offset). Without it such times float, with a warning.",
+            autocompletion=complete_zone,
         ),
     ] = None,
     dry_run: Annotated[
@@ -213,7 +234,10 @@ def import_events(
     env = settings.env
     type_name = _kind_of(path, kind)
     data, source = read_bytes(path, env, store.MAX_STORE_BYTES)
-    batch = importing.read_batch(decode_utf8(data, source), type_name, source)
+    how = importing.Reading(encoding=encoding, date_order=settings.date_order, zone=tz)
+    batch = importing.read_file(data, type_name, source, how)
+    for note in batch.notes:
+        env.say(note)
     importing.check(batch)
     for warning in batch.warnings:
         env.say(warning, kind="warning")

@@ -47,6 +47,7 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # what the file has that we cannot take
+    notes: list[str] = field(default_factory=list)  # how it was read ("read as cp1252")
 
     def check(self) -> None:
         if self.problems:

@@ -15,6 +15,7 @@ from summit_cli.errors import InvalidData, InvalidInput
 from summit_cli.interop.batch import Batch, events_of
 from summit_cli.model import Store
 from summit_cli.store.validation import validate_store
+from summit_cli.typed import DateOrder
 
 
 class NothingToDo(Exception):
@@ -69,10 +70,33 @@ def merge_batch(
     return merged
 
 
-def read_batch(text: str, kind: str, source: str) -> Batch:
+@dataclass(frozen=True)
+class Reading:
+    """How to read an input file: its codec (else UTF-8), the order of numeric dates, and
+    the venue zone of times that name none (CSV)."""
+
+    encoding: str | None = None
+    date_order: DateOrder = field(default_factory=DateOrder)
+    zone: str | None = None
+
+
+def read_file(data: bytes, kind: str, source: str, how: Reading | None = None) -> Batch:
+    """A file's bytes as an import batch: ics, csv, or json/yaml (a store or a record list).
+    How the bytes were read ("read as cp1252") is in the batch's notes."""
+    from summit_cli.interop.textcodec import decode_text
+
+    how = how or Reading()
+    text, notes = decode_text(data, source, how.encoding)
+    batch = read_batch(text, kind, source, how)
+    batch.notes[:0] = notes
+    return batch
+
+
+def read_batch(text: str, kind: str, source: str, how: Reading | None = None) -> Batch:
     """A file's text as an import batch: ics, csv, or json/yaml (a store or a record list)."""
     from summit_cli.interop import batch as batches
 
+    how = how or Reading()
     if kind == "ics":
         from summit_cli.interop.ics import ics_batch
 
@@ -80,7 +104,7 @@ def read_batch(text: str, kind: str, source: str) -> Batch:
     if kind == "csv":
         from summit_cli.interop.csv_in import csv_batch
 
-        return csv_batch(text, source)
+        return csv_batch(text, source, date_order=how.date_order, zone=how.zone)
     from summit_cli.fromplain import store_from_plain
     from summit_cli.store.decoding import parse_text
 
