@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\Z")
-EDITABLE = tuple(k for k in EVENT_KEYS if k not in {"id", "history"})
+# Overrides are lists of mappings: changed by their own options, not --set.
+EDITABLE = tuple(k for k in EVENT_KEYS if k not in {"id", "history", "overrides"})
 REQUIRED = frozenset({"title", "start"})
 
 

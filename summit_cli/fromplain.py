@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from summit_cli.errors import Problem
+from summit_cli.fromplain_series import extra_from_plain, series_from_plain
 from summit_cli.model import (
     CHANGE_KEYS,
     KINDS,
@@ -23,12 +24,10 @@ from summit_cli.model import (
     Format,
     Status,
     Store,
-    WallTime,
     generate_id,
     meets_id,
-    parse_wall_time,
 )
-from summit_cli.rrules import RRULE_MAX_LEN, check_rrule
+from summit_cli.plaincheck import Collector, shown, text_list, text_value, type_name, wall_value
 from summit_cli.zones import is_zone_name
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -36,116 +35,19 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class Collector:
-    """Accumulates problems so that loading reports all of them at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, where: str, what: str) -> None:
-        self.problems.append(Problem(where, what))
-
-
-def _shown(value: Any, limit: int = 60) -> str:
-    """A value quoted in a message: its repr, cut when long (a 5000-digit round)."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def _text(
-    raw: Mapping[str, Any],
-    key: str,
-    where: str,
-    out: Collector,
-    *,
-    required: bool = False,
-    max_len: int = 20_000,
-) -> str | None:
-    value = raw.get(key)
-    if value is None:
-        if required:
-            out.add(where, f"{key} is required")
-        return None
-    if not isinstance(value, str):
-        out.add(where, f"{key} must be a string, not {_type_name(value)}")
-        return None
-    if required and not value.strip():
-        out.add(where, f"{key} must not be empty")
-        return None
-    if len(value) > max_len:
-        out.add(where, f"{key} is longer than {max_len} characters")
-        return None
-    return str(value)
-
-
-def _text_list(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> tuple[str, ...]:
-    value = raw.get(key)
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (str(value),)
-    if not isinstance(value, list | tuple):
-        out.add(where, f"{key} must be a list of strings, not {_type_name(value)}")
-        return ()
-    items: list[str] = []
-    for i, item in enumerate(value):
-        if not isinstance(item, str):
-            out.add(where, f"{key}[{i}] must be a string, not {_type_name(item)}")
-        else:
-            items.append(str(item))
-    return tuple(items)
-
-
-def _wall(
-    raw: Mapping[str, Any], key: str, where: str, out: Collector, *, required: bool = False
-) -> WallTime | None:
-    value = raw.get(key)
-    if value is None:
-        if required:
-            out.add(where, f"{key} is required")
-        return None
-    if not isinstance(value, str):
-        out.add(
-            where,
-            f'{key} must be a quoted string such as "2022-01-10T09:00", not {_type_name(value)}',
-        )
-        return None
-    try:
-        return parse_wall_time(value)
-    except ValueError as exc:
-        out.add(where, f"{key}: {exc}")
-        return None
-
-
 def format_from_plain(key: Any, raw: Any, out: Collector) -> Format | None:
     where = f"formats.{key}"
     if not isinstance(key, str) or not SLUG_RE.match(key):
-        out.add("formats", f"format key {_shown(key)} must match [a-z0-9][a-z0-9-]*")
+        out.add("formats", f"format key {shown(key)} must match [a-z0-9][a-z0-9-]*")
         return None
     if not isinstance(raw, Mapping):
-        out.add(where, f"must be a mapping with a name, not {_type_name(raw)}")
+        out.add(where, f"must be a mapping with a name, not {type_name(raw)}")
         return None
-    name = _text(raw, "name", where, out, required=True, max_len=500)
-    description = _text(raw, "description", where, out)
-    tz = _text(raw, "timezone", where, out, max_len=100)
+    name = text_value(raw, "name", where, out, required=True, max_len=500)
+    description = text_value(raw, "description", where, out)
+    tz = text_value(raw, "timezone", where, out, max_len=100)
     if tz is not None and not is_zone_name(tz):
-        out.add(where, f"timezone {_shown(tz)} is not an IANA time zone name")
+        out.add(where, f"timezone {shown(tz)} is not an IANA time zone name")
         tz = None
     if name is None:
         return None
@@ -161,7 +63,7 @@ def _meets(
         return None
     where = f"{where}.meets"
     if not isinstance(raw, Mapping):
-        out.add(where, f"must be a mapping with start and rrule, not {_type_name(raw)}")
+        out.add(where, f"must be a mapping with start and rrule, not {type_name(raw)}")
         return None
     if not raw.get("rrule"):
         out.add(where, "needs an rrule (the format's regular meetings repeat)")
@@ -179,7 +81,7 @@ def event_from_plain(
 ) -> Event | None:
     """Build an Event from a parsed mapping, adding every problem to *out*."""
     if not isinstance(raw, Mapping):
-        out.add(where, f"an event must be a mapping, not {_type_name(raw)}")
+        out.add(where, f"an event must be a mapping, not {type_name(raw)}")
         return None
     before = len(out.problems)
     event_id = raw.get("id")
@@ -187,49 +89,41 @@ def event_from_plain(
         if not isinstance(event_id, str) or not SLUG_RE.match(event_id):
             out.add(
                 where,
-                f"id {_shown(event_id)} must match [a-z0-9][a-z0-9-]* (at most 100 characters)",
+                f"id {shown(event_id)} must match [a-z0-9][a-z0-9-]* (at most 100 characters)",
             )
         else:
             where = f"{where} (id {event_id})"
-    title = _text(raw, "title", where, out, required=True, max_len=1000)
+    title = text_value(raw, "title", where, out, required=True, max_len=1000)
     kind = raw.get("kind", "other")
     if kind is None:
         kind = "other"
     if kind not in KINDS:
-        out.add(where, f"kind {_shown(kind)} is not one of: {', '.join(KINDS)}")
+        out.add(where, f"kind {shown(kind)} is not one of: {', '.join(KINDS)}")
     fmt = raw.get("format")
     if fmt is not None:
         if not isinstance(fmt, str):
-            out.add(where, f"format must be a string, not {_type_name(fmt)}")
+            out.add(where, f"format must be a string, not {type_name(fmt)}")
         elif fmt not in formats:
             known = ", ".join(formats) or "none defined"
-            out.add(where, f"format {_shown(fmt)} is not defined under formats (known: {known})")
+            out.add(where, f"format {shown(fmt)} is not defined under formats (known: {known})")
     rnd = raw.get("round")
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1):
-        out.add(where, f"round must be a positive whole number, not {_shown(rnd)}")
-    start = _wall(raw, "start", where, out, required=True)
-    end = _wall(raw, "end", where, out)
+        out.add(where, f"round must be a positive whole number, not {shown(rnd)}")
+    start = wall_value(raw, "start", where, out, required=True)
+    end = wall_value(raw, "end", where, out)
     tz = raw.get("timezone")
     if tz is not None and (not isinstance(tz, str) or not is_zone_name(tz)):
-        out.add(where, f"timezone {_shown(tz)} is not an IANA time zone name (e.g. Europe/Zurich)")
+        out.add(where, f"timezone {shown(tz)} is not an IANA time zone name (e.g. Europe/Zurich)")
     status = raw.get("status", "scheduled")
     if status is None:
         status = "scheduled"
     if status not in STATUSES:
-        out.add(where, f"status {_shown(status)} is not one of: {', '.join(STATUSES)}")
-    texts = {key: _text(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
-    lists = {key: _text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
+        out.add(where, f"status {shown(status)} is not one of: {', '.join(STATUSES)}")
+    texts = {key: text_value(raw, key, where, out) for key in TEXT_KEYS if key != "title"}
+    lists = {key: text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
     history = _history(raw.get("history"), where, out)
-    rrule = _text(raw, "rrule", where, out, max_len=RRULE_MAX_LEN)
-    if rrule is not None:
-        try:
-            rrule = check_rrule(rrule)
-        except ValueError as exc:
-            out.add(where, f"rrule: {exc}")
-            rrule = None
-    exdates = _exdates(raw, where, out)
-    if exdates and raw.get("rrule") is None:
-        out.add(where, "exdates need an rrule (they skip occurrences of a recurring event)")
+    series = series_from_plain(raw, where, out)
+    extra = extra_from_plain(raw, where, out)
     if len(out.problems) > before or title is None or start is None:
         return None
     event = Event(
@@ -246,44 +140,38 @@ def event_from_plain(
         sources=lists["sources"],
         tags=lists["tags"],
         history=history,
-        rrule=rrule,
-        exdates=exdates,
+        rrule=series.rrule,
+        exdates=series.exdates,
+        rdates=series.rdates,
+        overrides=series.overrides,
+        extra=extra,
         **texts,
     )
-    if rrule is not None:
-        from summit_cli.recurrence import never_occurs
+    if event.recurs:
+        from summit_cli.recurrence import series_problems
 
-        reason = never_occurs(event)
-        if reason is not None:
-            out.add(where, f"rrule {rrule}: {reason}")
+        problems = series_problems(event)
+        for problem in problems:
+            out.add(where, problem)
+        if problems:
             return None
     return event
-
-
-def _exdates(raw: Mapping[str, Any], where: str, out: Collector) -> tuple[WallTime, ...]:
-    walls = []
-    for index, text in enumerate(_text_list(raw, "exdates", where, out)):
-        try:
-            walls.append(parse_wall_time(text))
-        except ValueError as exc:
-            out.add(where, f"exdates[{index}]: {exc}")
-    return tuple(walls)
 
 
 def _history(value: Any, where: str, out: Collector) -> tuple[Change, ...]:
     if value is None:
         return ()
     if not isinstance(value, list | tuple):
-        out.add(where, f"history must be a list of changes, not {_type_name(value)}")
+        out.add(where, f"history must be a list of changes, not {type_name(value)}")
         return ()
     changes = []
     for index, item in enumerate(value):
         at = f"{where} history[{index}]"
         if not isinstance(item, Mapping):
-            out.add(at, f"must be a mapping, not {_type_name(item)}")
+            out.add(at, f"must be a mapping, not {type_name(item)}")
             continue
         fields = {
-            key: _text(item, key, at, out, required=key in {"at", "change"}, max_len=5000)
+            key: text_value(item, key, at, out, required=key in {"at", "change"}, max_len=5000)
             for key in CHANGE_KEYS
         }
         if fields["at"] is not None and fields["change"] is not None:
@@ -298,13 +186,13 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         out.add(
             "",
             f"the top level must be a mapping with version, formats and events, "
-            f"not {_type_name(tree)}",
+            f"not {type_name(tree)}",
         )
         return Store(), out.problems
     version = tree.get("version", STORE_VERSION)
     if type(version) is not int or version != STORE_VERSION:
         out.add(
-            "version", f"unsupported store version {_shown(version)} (this summits reads version 1)"
+            "version", f"unsupported store version {shown(version)} (this summits reads version 1)"
         )
         return Store(), out.problems
     raw_formats = tree.get("formats")
@@ -312,7 +200,7 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         raw_formats = {}
     formats: dict[str, Format] = {}
     if not isinstance(raw_formats, Mapping):
-        out.add("formats", f"must be a mapping of key -> format, not {_type_name(raw_formats)}")
+        out.add("formats", f"must be a mapping of key -> format, not {type_name(raw_formats)}")
     else:
         for key, raw in raw_formats.items():
             fmt = format_from_plain(key, raw, out)
@@ -323,7 +211,7 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         raw_events = []
     events: list[Event] = []
     if not isinstance(raw_events, list | tuple):
-        out.add("events", f"must be a list of events, not {_type_name(raw_events)}")
+        out.add("events", f"must be a list of events, not {type_name(raw_events)}")
         raw_events = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_events):

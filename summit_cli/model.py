@@ -81,9 +81,14 @@ EVENT_KEYS: tuple[str, ...] = (
     # Recurrence (issue 4): added last so existing stores and records keep their key order.
     "rrule",
     "exdates",
+    # Extra dates and changed occurrences of a series (issue 13).
+    "rdates",
+    "overrides",
 )
-RECURRENCE_KEYS: tuple[str, ...] = ("rrule", "exdates")
-LIST_KEYS = frozenset({"participants", "sources", "tags", "exdates"})
+RECURRENCE_KEYS: tuple[str, ...] = ("rrule", "exdates", "rdates", "overrides")
+LIST_KEYS = frozenset({"participants", "sources", "tags", "exdates", "rdates"})
+# What an override may change about one occurrence of a series.
+OVERRIDE_KEYS: tuple[str, ...] = ("of", "start", "end", "status", "title")
 TEXT_KEYS = ("title", "venue", "city", "country", "outcome", "notes")
 FORMAT_KEYS: tuple[str, ...] = ("name", "description", "timezone", "meets")
 
@@ -186,6 +191,31 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """One changed occurrence of a series, named by its date at the venue (as ``exdates``
+    name the skipped ones): a new start and end, status or title. Unset fields follow
+    the series; a new start without an end keeps the series' length."""
+
+    of: date
+    start: WallTime | None = None
+    end: WallTime | None = None
+    status: Status | None = None
+    title: str | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        plain: dict[str, Any] = {"of": self.of.isoformat()}
+        if self.start is not None:
+            plain["start"] = self.start.isoformat()
+        if self.end is not None:
+            plain["end"] = self.end.isoformat()
+        if self.status is not None:
+            plain["status"] = self.status.value
+        if self.title is not None:
+            plain["title"] = self.title
+        return plain
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One meeting, call or negotiation round."""
 
@@ -209,6 +239,22 @@ class Event:
     history: tuple[Change, ...] = ()
     rrule: str | None = None  # RFC 5545 RRULE text, e.g. "FREQ=WEEKLY;BYDAY=TH"
     exdates: tuple[WallTime, ...] = ()  # occurrences skipped, by their date at the venue
+    rdates: tuple[WallTime, ...] = ()  # extra occurrences: their starts at the venue
+    overrides: tuple[Override, ...] = ()  # changed occurrences, in date order
+    # Keys the store holds that summits does not know, kept through every rewrite and
+    # export: (key, value as JSON text), sorted by key.
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def recurs(self) -> bool:
+        """A series: a rule, or extra dates beside the start."""
+        return bool(self.rrule or self.rdates)
+
+    def extra_plain(self) -> dict[str, Any]:
+        """The unknown keys and their values (JSON types)."""
+        import json
+
+        return {key: json.loads(value) for key, value in self.extra}
 
     def to_plain(self) -> dict[str, Any]:
         """Every schema key, in order; None or [] where unset (JSON-ready)."""
@@ -233,12 +279,18 @@ class Event:
             "history": [c.to_plain() for c in self.history],
             "rrule": self.rrule,
             "exdates": [x.isoformat() for x in self.exdates],
+            "rdates": [x.isoformat() for x in self.rdates],
+            "overrides": [o.to_plain() for o in self.overrides],
         }
 
     def to_stored(self) -> dict[str, Any]:
-        """Only the keys that are set, in schema order: what a new record looks like."""
+        """Only the keys that are set, in schema order, then the unknown keys: what the
+        event looks like in the store."""
         plain = self.to_plain()
-        return {k: v for k, v in plain.items() if v not in (None, [])}
+        stored = {k: v for k, v in plain.items() if v not in (None, [])}
+        if self.extra:
+            stored.update(self.extra_plain())
+        return stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,7 +101,7 @@ def place(
     """
     placed: list[Placed] = []
     for event in events:
-        if now is None or not event.rrule:
+        if now is None or not event.recurs:
             placed.append(Placed(event, span_of(event, display)))
             continue
         from summit_cli import recurrence
@@ -123,10 +123,30 @@ def select(
     the filter's window (see :func:`place`); without it they stay one item each.
     """
     check_filter(store, spec)
-    # Cheap filters before any span is computed: a 100,000-event store stays fast.
-    candidates = [e for e in store.all_events() if event_matches(e, spec)]
+    # Cheap filters before any span is computed: a 100,000-event store stays fast. A
+    # series with changed occurrences is checked again occurrence by occurrence (one of
+    # them may be cancelled, or renamed).
+    candidates = [e for e in store.all_events() if _may_match(e, spec)]
     placed = place(candidates, display, now=now, lo=spec.start, hi=spec.end)
-    return [p for p in placed if overlaps(p.span, spec.start, spec.end)]
+    return [
+        p
+        for p in placed
+        if overlaps(p.span, spec.start, spec.end)
+        and (not p.event.overrides or event_matches(p.event, spec))
+    ]
+
+
+def _may_match(event: Event, spec: Filter) -> bool:
+    """The event, or one of its changed occurrences, passes the cheap filters."""
+    if event_matches(event, spec):
+        return True
+    return any(
+        event_matches(
+            replace(event, status=o.status or event.status, title=o.title or event.title), spec
+        )
+        for o in event.overrides
+        if o.status is not None or o.title is not None
+    )
 
 
 def truncated_series(store: Store, spec: Filter) -> list[Event]:
@@ -135,7 +155,7 @@ def truncated_series(store: Store, spec: Filter) -> list[Event]:
         return []
     from summit_cli import recurrence
 
-    return [e for e in store.all_events() if e.rrule and not recurrence.is_finite(e)]
+    return [e for e in store.all_events() if e.recurs and not recurrence.is_finite(e)]
 
 
 def upcoming(
@@ -338,7 +358,7 @@ def countdown_target(
         from summit_cli import recurrence
 
         event = find_event(store, event_id)
-        if not event.rrule:
+        if not event.recurs:
             return Placed(event, span_of(event, display))
         ahead = recurrence.next_occurrences(event, now, display, 1)
         if not ahead:

@@ -32,8 +32,13 @@ RECORD_KEYS: tuple[str, ...] = (
     "starts_in_seconds",
     "countdown",
     # Added with recurrence (issue 4), at the end as the contract requires.
-    *RECURRENCE_KEYS,
+    "rrule",
+    "exdates",
     "occurrence",
+    # Added with extra dates, changed occurrences and unknown keys (issue 13).
+    "rdates",
+    "overrides",
+    "extra",
 )
 
 # What each record key means: printed by `summits fields`, used for --fields and --template.
@@ -68,6 +73,11 @@ FIELD_DOCS: dict[str, str] = {
     "rrule": "RFC 5545 recurrence rule of a series (e.g. FREQ=WEEKLY;BYDAY=TH), or null",
     "exdates": "list of dates (at the venue) whose occurrence of the series is skipped",
     "occurrence": "date at the venue of this occurrence of a recurring event, else null",
+    "rdates": "list of extra occurrences of the series: their starts at the venue",
+    "overrides": "list of changed occurrences: {of (the occurrence's date), start, end, "
+    "status, title}",
+    "extra": "the keys the store holds that summits does not know, with their values "
+    "(an object; {} when none)",
 }
 
 
@@ -93,8 +103,10 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     data["phase"] = count.phase.value
     data["starts_in_seconds"] = count.seconds
     data["countdown"] = count.text
-    data.update(recurrence)
+    data["rrule"], data["exdates"] = recurrence["rrule"], recurrence["exdates"]
     data["occurrence"] = item.occurrence.isoformat() if item.occurrence else None
+    data["rdates"], data["overrides"] = recurrence["rdates"], recurrence["overrides"]
+    data["extra"] = event.extra_plain()
     return data
 
 

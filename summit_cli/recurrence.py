@@ -1,12 +1,15 @@
-"""Recurring events: expanding an RRULE into occurrences inside a window.
+"""Recurring events: expanding a series into occurrences inside a window.
 
 A series is one stored event with an ``rrule`` (RFC 5545, read by
-dateutil.rrule) and maybe ``exdates``. Occurrences are computed on wall times
-in the series' zone (the venue's, an explicit offset's, or the viewer's when
-floating), so a 10:00 meeting stays 10:00 local across DST changes while its
-UTC instant moves. Each occurrence is the series event with its start and end
-shifted by whole days; it keeps the series id and is named by its start date
-at the venue. Expansion is lazy and pure: nothing here reads the clock.
+dateutil.rrule), extra dates (``rdates``) or both; ``exdates`` skip
+occurrences and ``overrides`` change one each (a new time, status or title).
+The start always counts as the first occurrence (RFC 5545 §3.8.5.3), of a
+COUNT too. Occurrences are computed on wall times in the series' zone (the
+venue's, an explicit offset's, or the viewer's when floating), so a 10:00
+meeting stays 10:00 local across DST changes while its UTC instant moves. An
+occurrence keeps the series id and is named by its date at the venue (a
+series gives at most one a day). Expansion is lazy and pure: nothing here
+reads the clock.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from summit_cli.model import Event, WallTime
+from summit_cli.model import Event, Override, WallTime
 from summit_cli.rrules import parse_until, rrule_parts
-from summit_cli.timeline import Phase, Span, event_zone, overlaps, phase, span_of
+from summit_cli.timeline import Phase, Span, event_zone, instant, overlaps, phase, span_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -47,7 +50,7 @@ def series_zone(event: Event, display: tzinfo) -> tzinfo:
 
 
 def is_finite(event: Event) -> bool:
-    """True when the rule ends by itself (COUNT or UNTIL)."""
+    """True when the series ends by itself (no rule, or COUNT or UNTIL)."""
     if not event.rrule:
         return True
     parts = rrule_parts(event.rrule)
@@ -141,15 +144,102 @@ def _moved_start(
     return parts, start
 
 
+def _wall_at(moment: datetime, like: WallTime) -> WallTime:
+    """A naive wall moment as a stored wall time shaped like *like* (its offset; date-only
+    when *like* is)."""
+    return WallTime(moment.date(), None if like.date_only else moment.time(), like.offset)
+
+
+def _moved(event: Event, start: datetime) -> Event:
+    """The series *event* moved to start at the naive wall moment *start*, its length kept
+    on the wall clock (a 10:00-12:00 meeting stays 10:00-12:00 across DST)."""
+    begin = _wall_at(start, event.start)
+    end = event.end
+    if end is not None:
+        end = _wall_at(start + (_naive(end) - _naive(event.start)), end)
+    return replace(event, start=begin, end=end)
+
+
+def _changed(event: Event, moved: Event, change: Override) -> Event:
+    """One occurrence as its override says: a new start keeps the series' length unless
+    the override gives an end too."""
+    start, end = moved.start, moved.end
+    if change.start is not None:
+        start = change.start
+        if event.end is not None and change.end is None:
+            end = _wall_at(_naive(start) + (_naive(event.end) - _naive(event.start)), event.end)
+    if change.end is not None:
+        end = change.end
+    return replace(
+        moved,
+        start=start,
+        end=end,
+        status=change.status or moved.status,
+        title=change.title or moved.title,
+    )
+
+
 def occurrence_of(event: Event, day: date, display: tzinfo) -> Occurrence:
     """The series *event* moved to start on *day* (its date at the venue)."""
-    days = (day - event.start.date).days
-    moved = replace(
-        event,
-        start=_shift(event.start, days),
-        end=_shift(event.end, days) if event.end is not None else None,
-    )
+    start = datetime.combine(day, event.start.time or time(0))
+    moved = _moved(event, start)
     return Occurrence(moved, span_of(moved, display), day)
+
+
+def _rdate_moments(event: Event) -> list[datetime]:
+    """The extra dates as naive wall moments (a date alone takes the series' time of day)."""
+    clock = event.start.time or time(0)
+    return sorted(datetime.combine(w.date, w.time or clock) for w in event.rdates)
+
+
+def _rule_moments(
+    event: Event, zone: tzinfo, lo: datetime | None, hi: datetime | None
+) -> Iterator[datetime]:
+    """The rule's wall moments from *lo* (naive; None: from the start) to *hi*, the start
+    counted as the first of a COUNT whether or not the rule gives it."""
+    start = _naive(event.start)
+    rule, most = _rule(event, zone, lo, hi)
+    if most is None:
+        yield from (rule.xafter(lo, inc=True) if lo is not None and lo > start else iter(rule))
+        return
+    made = 1  # the start, given by the rule or not
+    for moment in rule:  # a COUNT rule is counted from its start
+        if moment == start:
+            continue
+        made += 1
+        if made > most:
+            return
+        yield moment
+
+
+def _base_moments(
+    event: Event, zone: tzinfo, lo: datetime | None, hi: datetime | None
+) -> Iterator[datetime]:
+    """Every occurrence's wall moment before overrides, in order, at most one a day: the
+    start, the rule's, the extra dates'."""
+    import heapq
+
+    sources: list[Iterator[datetime]] = [iter([_naive(event.start)]), iter(_rdate_moments(event))]
+    if event.rrule:
+        sources.append(_rule_moments(event, zone, lo, hi))
+    last: date | None = None
+    for moment in heapq.merge(*sources):
+        if hi is not None and moment >= hi:
+            return
+        if moment.date() == last or (lo is not None and moment < lo):
+            continue
+        last = moment.date()
+        yield moment
+
+
+def _override_reach(event: Event) -> timedelta:
+    """How far (in days, either way) an override moves or stretches an occurrence."""
+    far = 0
+    for change in event.overrides:
+        for wall in (change.start, change.end):
+            if wall is not None:
+                far = max(far, abs((wall.date - change.of).days))
+    return timedelta(days=far + 1) if far else timedelta(0)
 
 
 def occurrences(
@@ -160,42 +250,97 @@ def occurrences(
     *,
     limit: int = MAX_OCCURRENCES,
 ) -> Iterator[Occurrence]:
-    """The occurrences of a recurring *event* that meet the window [lo, hi), in order.
+    """The occurrences of a series *event* that meet the window [lo, hi), in order.
 
     Either side may be open (None); an open end stops at the rule's own end or
-    after *limit* occurrences. A non-recurring event yields nothing.
+    after *limit* occurrences. An event that does not recur yields nothing.
     """
-    if not event.rrule or limit <= 0:
+    import heapq
+
+    if not event.recurs or limit <= 0:
         return
     zone = series_zone(event, display)
     first = span_of(event, display)
     # Calendar days an occurrence reaches past its start day: it may start before lo.
     reach = timedelta(days=first.day_count() + 1)
+    moved_by = _override_reach(event)
     skipped = {wall.date for wall in event.exdates}
-    start_naive = _naive(event.start)
-    lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach if lo is not None else None
-    hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) if hi else None
-    rule, most = _rule(event, zone, lo_naive, hi_naive)
-    if most is None and lo_naive is not None and lo_naive > start_naive:
-        candidates = rule.xafter(lo_naive, inc=True)
-    else:
-        candidates = iter(rule)  # a COUNT rule is counted from its start
+    changes = {change.of: change for change in event.overrides}
+    lo_naive = hi_naive = None
+    if lo is not None:
+        lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach - moved_by
+    if hi is not None:
+        hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) + moved_by
+    waiting: list[tuple[datetime, int, Occurrence]] = []  # moved occurrences, by start
     count = 0
-    for made, moment in enumerate(candidates, start=1):
-        if hi_naive is not None and moment >= hi_naive:
-            return
-        if most is not None and made > most:
-            return
+    for number, moment in enumerate(_base_moments(event, zone, lo_naive, hi_naive)):
         day = moment.date()
+        # Nothing still to come can start before this moment less the farthest move.
+        settled = instant(datetime.combine(day, time(0), zone) - moved_by)
+        while waiting and waiting[0][0] < settled:
+            yield heapq.heappop(waiting)[2]
+            count += 1
+            if count >= limit:
+                return
         if day in skipped:
             continue
-        item = occurrence_of(event, day, display)
-        if not overlaps(item.span, lo, hi):
-            continue
-        yield item
+        moved = _moved(event, moment)
+        if day in changes:
+            moved = _changed(event, moved, changes[day])
+        item = Occurrence(moved, span_of(moved, display), day)
+        if overlaps(item.span, lo, hi):
+            heapq.heappush(waiting, (instant(item.span.start), number, item))
+    while waiting and count < limit:
+        yield heapq.heappop(waiting)[2]
         count += 1
-        if count >= limit:
-            return
+
+
+def series_problems(event: Event) -> list[str]:
+    """What makes a stored series wrong: a rule that never gives a date, extra dates or
+    changes that clash with it. Empty for a good series (or a single event)."""
+    problems: list[str] = []
+    reason = never_occurs(event)
+    if reason is not None:
+        problems.append(f"rrule {event.rrule}: {reason}")
+        return problems
+    if not event.recurs:
+        return problems
+    for index, wall in enumerate(event.rdates):
+        if (wall.offset is not None) != (event.start.offset is not None) or (
+            wall.offset is not None and wall.offset != event.start.offset
+        ):
+            problems.append(
+                f"rdates[{index}] {wall}: an extra date is a wall time like the start "
+                f"({event.start}), with the same UTC offset or none"
+            )
+        elif wall.date_only != event.start.date_only and event.start.date_only:
+            problems.append(f"rdates[{index}] {wall}: the series is all-day; give a date")
+    if problems or not event.overrides:
+        return problems
+    days = _occurrence_days(event, event.overrides[0].of, event.overrides[-1].of)
+    for change in event.overrides:
+        if change.of not in days:
+            problems.append(f"overrides: {change.of} is not a day the series meets")
+        elif change.end is not None:
+            start = change.start or _moved(event, datetime.combine(change.of, time(0))).start
+            if start.offset == change.end.offset and _naive(change.end) < _naive(start):
+                problems.append(f"overrides: the occurrence of {change.of} ends before it starts")
+    return problems
+
+
+def _occurrence_days(event: Event, first: date, last: date) -> set[date]:
+    """The days from *first* to *last* the series meets on (before exdates and overrides)."""
+    from summit_cli.zones import resolve_zone
+
+    zone = resolve_zone(event.timezone) if event.timezone else UTC
+    lo = datetime.combine(first, time(0))
+    hi = datetime.combine(last + timedelta(days=1), time(0))
+    days = set()
+    for moment in _base_moments(event, zone, lo, hi):
+        days.add(moment.date())
+        if len(days) > MAX_OCCURRENCES * 20:
+            break
+    return days
 
 
 def default_window_end(event: Event, now: datetime, lo: datetime | None) -> datetime | None:

@@ -52,6 +52,8 @@ def _cell(value: Any) -> str:
         return escape_cell(json_text_compact(value))
     if isinstance(value, list):
         return join_list([str(v) for v in value])
+    if isinstance(value, dict):  # the unknown keys (extra): {} is no data
+        return escape_cell(json_text_compact(value)) if value else ""
     return escape_cell(str(value))
 
 

@@ -69,10 +69,12 @@ def test_csv_module_and_pandas_read_the_same_values(invoke: Any):
         for key in export_keys():
             value = record[key]
             if isinstance(value, list):
-                if key == "history":
+                if key in {"history", "overrides"}:
                     assert (json.loads(row[key]) if row[key] else []) == value
                 else:
                     assert cells.split_list(row[key]) == value
+            elif isinstance(value, dict):  # extra: JSON, empty when there is none
+                assert (json.loads(row[key]) if row[key] else {}) == value
             elif value is None:
                 assert row[key] == ""
             elif isinstance(value, bool):

@@ -594,6 +594,8 @@ def test_event_to_plain_has_every_key_in_order() -> None:
         "history": [],
         "rrule": None,
         "exdates": [],
+        "rdates": [],
+        "overrides": [],
     }
     full = _full_event().to_plain()
     assert tuple(full) == EVENT_KEYS
@@ -623,7 +625,8 @@ def test_event_to_stored_keeps_only_set_keys_in_order() -> None:
     }
     stored = _full_event().to_stored()
     # A one-off event has no recurrence keys; everything else is set, in schema order.
-    assert tuple(stored) == tuple(k for k in EVENT_KEYS if k not in {"rrule", "exdates"})
+    series = {"rrule", "exdates", "rdates", "overrides"}
+    assert tuple(stored) == tuple(k for k in EVENT_KEYS if k not in series)
     # Only plain JSON types: a parser gives back exactly this.
     assert all(isinstance(v, str | int | list) for v in stored.values())
 

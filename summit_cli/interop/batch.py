@@ -14,14 +14,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from summit_cli.errors import InvalidData, Problem
-from summit_cli.fromplain import Collector, event_from_plain
+from summit_cli.fromplain import event_from_plain
 from summit_cli.model import EVENT_KEYS, Event, Format, Store
+from summit_cli.plaincheck import Collector
 from summit_cli.records import RECORD_KEYS
 
 # Keys of an exported record that are computed from the stored ones (and from
 # "now"): accepted in an input file and ignored. Every record key that is not an
 # event key counts, so keys added to the export later are ignored too.
-COMPUTED_KEYS = frozenset(k for k in RECORD_KEYS if k not in EVENT_KEYS) | frozenset(
+COMPUTED_KEYS = frozenset(k for k in RECORD_KEYS if k not in {*EVENT_KEYS, "extra"}) | frozenset(
     {
         "all_day",
         "start_local",
@@ -34,7 +35,7 @@ COMPUTED_KEYS = frozenset(k for k in RECORD_KEYS if k not in EVENT_KEYS) | froze
     }
 )
 # The columns of a CSV export that carry data (the CSV header is documented in the README).
-CSV_KEYS: tuple[str, ...] = EVENT_KEYS
+CSV_KEYS: tuple[str, ...] = (*EVENT_KEYS, "extra")
 
 
 @dataclass
@@ -64,7 +65,7 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     out.problems.extend(batch.problems)
     events: list[Event] = []
     for where, record in batch.records:
-        plain = record
+        plain = with_extra(record, where, out)
         if default_format and not plain.get("format"):
             plain = {**plain, "format": default_format}
         event = event_from_plain(plain, where, formats, out)
@@ -78,6 +79,26 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     # import of the same file changes nothing); otherwise the store generates one.
     named = {replace(stored, id=""): stored.id for stored in target.events}
     return [e if e.id or e not in named else replace(e, id=named[e]) for e in events]
+
+
+def with_extra(record: dict[str, Any], where: str, out: Collector) -> dict[str, Any]:
+    """A record whose ``extra`` object (the keys summits does not know, as every export
+    writes them) is spread back into top-level keys, as the store holds them."""
+    if "extra" not in record:
+        return record
+    plain = {k: v for k, v in record.items() if k != "extra"}
+    extra = record["extra"]
+    if extra is None:
+        return plain
+    if not isinstance(extra, Mapping):
+        out.add(where, "extra must be an object of the keys summits does not know")
+        return plain
+    for key, value in extra.items():
+        if key in EVENT_KEYS or key in COMPUTED_KEYS or key == "extra":
+            out.add(where, f"extra: {key!r} is a key summits knows; set it directly")
+        elif key not in plain:
+            plain[key] = value
+    return plain
 
 
 def records_batch(items: Any, source: str) -> Batch:
@@ -99,5 +120,5 @@ def store_batch(store: Store, source: str) -> Batch:
     """A whole (already validated) store document as a batch."""
     batch = Batch(source, formats=dict(store.formats))
     for index, event in enumerate(store.events):
-        batch.records.append((f"events[{index}]", event.to_plain()))
+        batch.records.append((f"events[{index}]", event.to_stored()))
     return batch

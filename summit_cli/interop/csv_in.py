@@ -60,9 +60,11 @@ def unneutralize(text: str) -> str:
     return text
 
 
-def _history_cell(cell: str, where: str, out: list[Problem]) -> Any:
-    """History as JSON (what ``summits export`` writes) or as the items ``list --output csv``
-    writes (Python literals joined with ``;``)."""
+def _history_cell(cell: str, where: str, out: list[Problem], key: str = "history") -> Any:
+    """History or overrides as JSON (what ``summits export`` writes) or as the items older
+    ``list --output csv`` wrote (Python literals joined with ``;``)."""
+    if not cell.strip():
+        return []
     try:
         return json.loads(unescape_cell(cell))
     except ValueError:
@@ -76,9 +78,21 @@ def _history_cell(cell: str, where: str, out: list[Problem]) -> Any:
                 raise ValueError("too long")
             changes.append(ast.literal_eval(item))
         except (ValueError, SyntaxError, MemoryError, RecursionError):
-            out.append(Problem(where, "history: not a JSON list of changes"))
+            out.append(Problem(where, f"{key}: not a JSON list"))
             return None
     return changes
+
+
+def _object_cell(cell: str, where: str, out: list[Problem]) -> Any:
+    """The ``extra`` column: a JSON object of the keys summits does not know (or empty)."""
+    text = unescape_cell(cell).strip()
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        out.append(Problem(where, "extra: not a JSON object"))
+        return None
 
 
 def _column_name(header: str) -> str:
@@ -273,8 +287,10 @@ def _csv_record(
         elif key == "round":
             match = _ROUND.match(cell)
             plain[key] = int(match[1]) if match else cell  # event_from_plain reports text
-        elif key == "history":
-            plain[key] = _history_cell(cell, where, batch.problems)
+        elif key in {"history", "overrides"}:
+            plain[key] = _history_cell(cell, where, batch.problems, key)
+        elif key == "extra":
+            plain[key] = _object_cell(cell, where, batch.problems)
         elif key in {"start", "end"}:
             text = " ".join(unescape_cell(cell).split())
             wall = text if _STORE_SHAPE.match(text) else _typed(text, key, where, batch, reading)

@@ -26,7 +26,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 6  # 6: stat + BLAKE2b key; 5: checksums; 4: meets; 3: YAML outline; 2: marshal
+# 7: rdates, overrides, extra; 6: stat + BLAKE2b key; 5: checksums; 4: meets; 3: YAML outline;
+# 2: marshal
+FORMAT = 7
 # How much older than the last verification a file's times must be for its stat to be trusted:
 # file systems stamp times from a coarse clock (a few ms on ext4, 2 s on FAT).
 RACY_NS = 2_000_000_000
@@ -214,8 +216,19 @@ def _event_row(event: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
                 (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason)
                 for c in value
             )
-        elif name == "exdates":
+        elif name in {"exdates", "rdates"}:
             value = tuple(_wall_out(w) for w in value)
+        elif name == "overrides":
+            value = tuple(
+                (
+                    o.of.toordinal(),
+                    _wall_out(o.start) if o.start else None,
+                    _wall_out(o.end) if o.end else None,
+                    o.status.value if o.status else None,
+                    o.title,
+                )
+                for o in value
+            )
         row.append(value)
     return tuple(row)
 
@@ -237,7 +250,9 @@ def decode(data: tuple[Any, ...], formats_only: frozenset[str] = frozenset()) ->
     With *formats_only*, only the events of those formats are built (all formats
     stay defined): a command filtering by format never builds the others.
     """
-    from summit_cli.model import Change, Event, Format, Status
+    from datetime import date
+
+    from summit_cli.model import Change, Event, Format, Override, Status
 
     names, formats, rows = data
     if tuple(names) != _event_fields():
@@ -250,6 +265,17 @@ def decode(data: tuple[Any, ...], formats_only: frozenset[str] = frozenset()) ->
         "status": statuses.__getitem__,
         "history": lambda raw: tuple(Change(*c) for c in raw) if raw else (),
         "exdates": lambda raw: tuple(wall_in(w) for w in raw) if raw else (),
+        "rdates": lambda raw: tuple(wall_in(w) for w in raw) if raw else (),
+        "overrides": lambda raw: tuple(
+            Override(
+                date.fromordinal(o[0]),
+                wall_in(o[1]) if o[1] else None,
+                wall_in(o[2]) if o[2] else None,
+                statuses[o[3]] if o[3] else None,
+                o[4],
+            )
+            for o in raw
+        ),
     }
     plan = [(i, convert[name]) for i, name in enumerate(names) if name in convert]
 

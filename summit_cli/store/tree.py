@@ -86,7 +86,8 @@ def merge_event(syntax: Syntax, mapping: Any, before: Any, after: Any) -> None:
     stored_before = before.to_stored()
     if "id" not in mapping:
         stored_before.pop("id", None)
-    merge(syntax, mapping, stored_before, after.to_stored(), EVENT_KEYS)
+    unknown = dict.fromkeys(k for event in (before, after) for k, _ in event.extra)
+    merge(syntax, mapping, stored_before, after.to_stored(), (*EVENT_KEYS, *unknown))
 
 
 def apply_changes(syntax: Syntax, tree: Any, old: Store, new: Store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from summit_cli.model import Status, Store
+from summit_cli.model import Override, Status, Store
 from summit_cli.query import Placed
 from summit_cli.safetext import one_line, visible
 from summit_cli.timeline import Phase, countdown
@@ -40,7 +40,7 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
     if mine:
         lines.append(("your time", Cell(mine)))
     upcoming = []
-    if event.rrule:
+    if event.recurs:
         from summit_cli import recurrence
 
         upcoming = recurrence.next_occurrences(event, now, display, 5)
@@ -53,13 +53,22 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
         ("countdown", Cell(text, "ongoing" if count.phase is Phase.ONGOING else "countdown"))
     )
     lines.append(("status", Cell(event.status.value, STATUS_STYLE[event.status.value])))
-    if event.rrule:
-        lines.append(("repeats", Cell(visible(event.rrule), "dim")))
+    if event.recurs:
+        if event.rrule:
+            lines.append(("repeats", Cell(visible(event.rrule), "dim")))
+        if event.rdates:
+            lines.append(("also", Cell(", ".join(str(d) for d in event.rdates), "dim")))
         if event.exdates:
             lines.append(("except", Cell(", ".join(str(d) for d in event.exdates), "dim")))
-        upcoming = recurrence.next_occurrences(event, now, display, 5)
+        for override in event.overrides:
+            lines.append(("changed", Cell(visible(_change_text(override)), "dim")))
         for occurrence in upcoming:
-            lines.append(("next", Cell(local_when(occurrence.span))))
+            note = ""
+            if occurrence.event.status is not event.status:
+                note = f" ({occurrence.event.status.value})"
+            if occurrence.event.title != event.title:
+                note += f": {occurrence.event.title}"
+            lines.append(("next", Cell(one_line(local_when(occurrence.span) + note))))
         if not upcoming:
             lines.append(("next", Cell("no more occurrences", "dim")))
     was = original_start(event)
@@ -84,3 +93,17 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
         if is_link(source):
             links.append(source)
     return Card(title=one_line(event.title), lines=lines, links=links)
+
+
+def _change_text(change: Override) -> str:
+    """One override as a line: "2022-01-27: moved to 2022-01-28T11:00, cancelled"."""
+    parts = []
+    if change.start is not None:
+        parts.append(f"moved to {change.start}")
+    if change.end is not None:
+        parts.append(f"ends {change.end}")
+    if change.status is not None:
+        parts.append(change.status.value)
+    if change.title is not None:
+        parts.append(f"titled {change.title!r}")
+    return f"{change.of}: {', '.join(parts)}"

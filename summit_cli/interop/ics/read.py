@@ -234,7 +234,8 @@ def ics_batch(text: str, source: str) -> Batch:
 
 
 def _formats_from_json(text: str, batch: Batch) -> None:
-    from summit_cli.fromplain import Collector, format_from_plain
+    from summit_cli.fromplain import format_from_plain
+    from summit_cli.plaincheck import Collector
 
     try:
         raw = json.loads(text)
