@@ -669,9 +669,17 @@ def _ics_note(data: bytes, title: str) -> str:
     injected = {str(k) for k in events[0]} & {"ATTENDEE", "X-INJECT", "RRULE", "ORGANIZER"}
     if injected:
         return "INJECTED (" + ", ".join(sorted(injected)) + ")"
-    # RFC 5545 text has no carriage return: a CR comes back as a line break.
-    expected = title.replace("\r\n", "\n").replace("\r", "\n")
-    return "exact" if str(events[0]["SUMMARY"]) == expected else "CHANGED"
+    # SUMMARY shows the title with unsafe characters as visible escapes; the exact title
+    # travels in X-SUMMITS-TITLE, and summits' own import brings it back byte for byte.
+    from summit_cli.interop import ics
+    from summit_cli.interop.batch import events_of
+    from summit_cli.model import Store
+
+    (back,) = events_of(ics.ics_batch(data.decode("utf-8"), "stress.ics"), Store())
+    summary = str(events[0]["SUMMARY"])
+    if any((ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F for c in summary):
+        return "RAW CONTROL IN SUMMARY"
+    return "exact" if back.title == title else "CHANGED"
 
 
 def _strip_own_sgr(data: bytes) -> bytes:
