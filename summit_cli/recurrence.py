@@ -179,6 +179,20 @@ def _changed(event: Event, moved: Event, change: Override) -> Event:
     )
 
 
+def base_start(event: Event, day: date) -> datetime:
+    """The naive wall moment the occurrence of *day* starts at before any change: an extra
+    date's own time of day, else the series'."""
+    for wall in event.rdates:
+        if wall.date == day and wall.time is not None:
+            return datetime.combine(day, wall.time)
+    return datetime.combine(day, event.start.time or time(0))
+
+
+def changed_occurrence(event: Event, change: Override) -> Event:
+    """The occurrence *change* names, as it changes it (its stored start and end)."""
+    return _changed(event, _moved(event, base_start(event, change.of)), change)
+
+
 def occurrence_of(event: Event, day: date, display: tzinfo) -> Occurrence:
     """The series *event* moved to start on *day* (its date at the venue)."""
     start = datetime.combine(day, event.start.time or time(0))

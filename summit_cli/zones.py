@@ -14,6 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones, reset
 
 from summit_cli.errors import InvalidInput
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from summit_cli.tzif import ZoneRules
+
 # Venue cities seen in diplomacy, with their IANA zone. Used to infer a zone
 # for `add` when none is given, and accepted wherever a zone is expected.
 CITY_ZONES: dict[str, str] = {
@@ -168,3 +172,19 @@ def _suggest(text: str) -> str:
 def all_zone_names() -> tuple[str, ...]:
     """Every IANA zone name tzdata knows, sorted (for completion and suggestions)."""
     return _all_zone_names()
+
+
+def zone_rules(name: str) -> ZoneRules | None:
+    """The compiled rules of the IANA zone *name* (``tzif.ZoneRules``), from the packaged
+    tzdata as every other zone lookup; None when the zone has no file there."""
+    from importlib.resources import files
+
+    from summit_cli.tzif import BadZoneData, parse_tzif
+
+    if not is_zone_name(name):
+        return None
+    try:
+        data = files("tzdata").joinpath("zoneinfo", *name.split("/")).read_bytes()
+        return parse_tzif(data)
+    except (OSError, ModuleNotFoundError, BadZoneData):
+        return None

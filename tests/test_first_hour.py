@@ -42,6 +42,26 @@ def test_the_first_write_to_a_new_store_can_be_undone(
     assert user.read_bytes() == bundled.read_bytes()
 
 
+def test_the_first_copy_points_editors_at_the_installed_schema(
+    invoke: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: the bundled store has no relative schema path (it would not resolve inside
+    # an installed package); the user's copy names the installed schema by absolute path.
+    from urllib.parse import unquote, urlparse
+
+    monkeypatch.delenv("SUMMITS_STORE")
+    bundled = Path(__file__).resolve().parent.parent / "data" / "summits.yaml"
+    assert "yaml-language-server" not in bundled.read_text(encoding="utf-8")
+    ok(invoke("add", "First", "--start", "2022-02-01"))
+    user = tmp_path / "xdg-data" / "summits" / "summits.yaml"
+    first = user.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema=file://"
+    assert first.startswith(prefix), first
+    schema = Path(unquote(urlparse(first.split("=", 1)[1]).path))
+    assert schema.is_file() and schema.name == "store.schema.json"
+    assert schema.read_text(encoding="utf-8") == ok(invoke("schema")).stdout
+
+
 def test_the_first_write_to_a_new_file_can_be_undone(invoke: Any, tmp_path: Path) -> None:
     path = tmp_path / "fresh.yaml"
     ok(invoke("--store", str(path), "add", "First", "--start", "2022-02-01"))

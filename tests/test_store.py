@@ -794,7 +794,8 @@ def test_bundled_store_is_copied_on_first_write(tmp_path: Path) -> None:
     assert saved.created_from_bundled
     assert saved.path == user.resolve()
     assert sha(bundled) == before
-    text = user.read_text(encoding="utf-8")
+    first, text = user.read_text(encoding="utf-8").split("\n", 1)
+    assert first.startswith("# yaml-language-server: $schema=file:///")  # the installed schema
     assert text.startswith(bundled.read_text(encoding="utf-8"))
     ids = [e.id for e in store.load(user).store.events]
     assert ids[-1] == "2022-02-01-geneva-talks"

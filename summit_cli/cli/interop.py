@@ -126,7 +126,7 @@ def export_events(
     if chosen is ExportFormat.ICS:
         from summit_cli.interop import ics
 
-        data = ics.to_ics([i.event for i in items], current.formats, stamp=settings.now, name=name)
+        data = ics.to_ics([i.event for i in items], current.formats, name=name)
     else:
         from summit_cli import writers
 

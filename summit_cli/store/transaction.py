@@ -109,12 +109,22 @@ def _write(
     recheck(new, str(real))
     apply_changes(loaded.syntax, loaded.tree, loaded.store, new)
     data = serialize(loaded.syntax, loaded.tree, loaded.bom)
+    if bundled and loaded.syntax == "yaml":
+        data = schema_comment() + data
     verify(data, loaded.syntax, real)
     durable, _ = commit(real, data, loaded.stamp, first=loaded.data if created else None)
     _cache(location, real, data, new)
     return Saved(
         real, loaded.store, new, created_from_bundled=bundled, durable=durable, created=created
     )
+
+
+def schema_comment() -> bytes:
+    """The first line of a store copied from the bundled one: editors that read
+    ``yaml-language-server`` comments find the installed JSON Schema at this absolute path
+    (the bundled store has no such line: inside a package no relative path would do)."""
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "store.schema.json"
+    return f"# yaml-language-server: $schema={schema.as_uri()}\n".encode()
 
 
 def verify(data: bytes, syntax: Syntax, real: Path) -> Store:

@@ -1,16 +1,25 @@
 """Events to an RFC 5545 calendar (``summits export``), built with the ``icalendar``
 library (imported lazily), never by string formatting, so text from the store cannot
-inject properties or components. Pure: the DTSTAMP is passed in."""
+inject properties or components.
+
+The same store exports the same bytes: events in the order given, VTIMEZONEs sorted
+by name, and each DTSTAMP the time of the event's last recorded change (without a
+METHOD, DTSTAMP is the last-modified time: RFC 5545 §3.8.7.2), else the Unix epoch.
+A timed event whose end is its start has no DTEND (RFC 5545 §3.6.1: it then ends
+where it starts; clients such as calcurse refuse a DTEND that is not after DTSTART).
+Pure.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from summit_cli.interop import xprops
+from summit_cli.interop.ics.serieswrite import add_series, override_vevents
 from summit_cli.interop.ics.times import (
     PRODID,
     STATUS_TO_ICS,
@@ -64,17 +73,36 @@ def _x(text: str) -> Any:
     return value
 
 
-def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any:
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def last_modified(event: Event, default: datetime | None = None) -> datetime:
+    """When the event last changed, as its history says (else *default*, else the Unix
+    epoch)."""
+    latest = (default or EPOCH).astimezone(UTC)
+    if event.history:
+        latest = EPOCH
+    for change in event.history:
+        try:
+            moment = datetime.fromisoformat(change.at.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is not None and moment > latest:
+            latest = moment.astimezone(UTC)
+    return latest
+
+
+def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime | None) -> Any:
     from icalendar import Event as VEvent
 
     item = VEvent()
     item.add("uid", uid_for(event.id))
-    item.add("dtstamp", stamp.astimezone(UTC))
+    item.add("dtstamp", last_modified(event, stamp))
     item.add("summary", _shown(event.title))
     item.add(X + "TITLE", _x(event.title))
     dtstart, dtend = ics_times(event.start, event.end, event.timezone)
     item.add("dtstart", dtstart)
-    if dtend is not None:
+    if dtend is not None and (not isinstance(dtend, datetime) or dtend > dtstart):
         item.add("dtend", dtend)
     if event.history:
         item.add("sequence", len(event.history))
@@ -109,60 +137,25 @@ def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime) -> Any
         item.add(X + "END", _x(event.end.isoformat() if event.end else ""))
     if tz_name != event.timezone:
         item.add(X + "TIMEZONE", _x(event.timezone or ""))
-    if event.rrule:
-        _add_recurrence(item, event, dtstart)
+    if event.extra:
+        item.add(X + "EXTRA", _x(json.dumps(event.extra_plain(), ensure_ascii=False)))
+    if event.recurs:
+        add_series(item, event, dtstart, _x)
     return item
-
-
-def _ics_rule(event: Event, dtstart: Any) -> str:
-    """The event's rule as RFC 5545 wants it next to this DTSTART (UNTIL's value type)."""
-    from summit_cli.rrules import parse_until, rrule_parts
-
-    assert event.rrule is not None
-    parts = rrule_parts(event.rrule)
-    until = parts.get("UNTIL")
-    if until:
-        day, clock, utc = parse_until(until)
-        if not isinstance(dtstart, datetime):  # an all-day series: UNTIL is a DATE
-            if utc and clock is not None:
-                day = datetime.combine(day, clock, UTC).date()
-            parts["UNTIL"] = day.strftime("%Y%m%d")
-        elif not utc:  # a timed series: UNTIL in UTC; a date means the end of that day
-            zone = dtstart.tzinfo or UTC
-            local = datetime.combine(day, clock or time(23, 59, 59), zone)
-            parts["UNTIL"] = local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return ";".join(f"{k}={v}" for k, v in parts.items())
-
-
-def _add_recurrence(item: Any, event: Event, dtstart: Any) -> None:
-    """RRULE and EXDATE, so calendar apps repeat the event; X- copies keep the exact text."""
-    from icalendar import vRecur
-
-    assert event.rrule is not None
-    item.add("rrule", vRecur.from_ical(_ics_rule(event, dtstart)))
-    if event.exdates:
-        skipped: list[date]
-        if isinstance(dtstart, datetime):
-            # An exception date skips the occurrence of that day, at the series' time of day.
-            skipped = [datetime.combine(w.date, dtstart.timetz()) for w in event.exdates]
-        else:
-            skipped = [w.date for w in event.exdates]
-        item.add("exdate", skipped)
-    item.add(X + "RRULE", _x(event.rrule))
-    for wall in event.exdates:
-        item.add(X + "EXDATE", _x(wall.isoformat()))
 
 
 def to_ics(
     events: Sequence[Event],
     formats: Mapping[str, Format],
     *,
-    stamp: datetime,
+    stamp: datetime | None = None,
     name: str = "summits",
 ) -> bytes:
-    """An RFC 5545 calendar with one VEVENT per event, VTIMEZONEs for the zones used.
+    """An RFC 5545 calendar: one VEVENT per event (and one per changed occurrence of a
+    series), the VTIMEZONEs of the zones used, the format definitions its events use.
 
-    *stamp* (aware) is the DTSTAMP of every event: pass "now" for a fresh export.
+    *stamp* (aware) is the DTSTAMP of events whose history does not say when they last
+    changed; without it, the Unix epoch (so the same events give the same bytes).
     """
     from icalendar import Calendar, vText
 
@@ -175,13 +168,51 @@ def to_ics(
     if used:
         definitions = {k: formats[k].to_stored() for k in sorted(used)}
         calendar.add(X + "FORMATS", _x(json.dumps(definitions, ensure_ascii=False)))
+    items = []
     for event in events:
-        calendar.add_component(_vevent(event, formats, stamp))
-    if events:
-        days = [e.start.date for e in events] + [e.end.date for e in events if e.end]
-        # VTIMEZONE rules covering every event (and a margin), from the packaged tzdata.
-        first = max(min(days) - timedelta(days=366), date(1, 1, 2))
-        last = min(max(days) + timedelta(days=731), date(9998, 12, 31))
-        calendar.add_missing_timezones(first_date=first, last_date=last)
+        master = _vevent(event, formats, stamp)
+        items.append(master)
+        items += override_vevents(event, master, _shown, _x)
+    for zone in _zones(events, items):
+        calendar.add_component(zone)
+    for item in items:
+        calendar.add_component(item)
     data: bytes = calendar.to_ical()
     return data
+
+
+def _zones(events: Sequence[Event], items: Sequence[Any]) -> list[Any]:
+    """The VTIMEZONE of every TZID the events use, sorted, from a week before the first
+    event on; changes no yearly rule can say are listed up to 50 years after the last
+    (see ``zonewrite``)."""
+    from summit_cli.interop.ics.zonewrite import vtimezone
+    from summit_cli.zones import zone_rules
+
+    names = sorted(
+        {
+            str(value.params["TZID"])
+            for item in items
+            for values in item.values()
+            for value in (values if isinstance(values, list) else [values])
+            if "TZID" in getattr(value, "params", {})
+        }
+    )
+    if not names:
+        return []
+    days = [d for e in events for d in _days(e)]
+    first = max(min(days) - timedelta(days=7), date(1000, 1, 1))
+    until = min(max(days) + timedelta(days=366 * 50), date(9000, 1, 1))
+    zones = []
+    for zone_name in names:
+        rules = zone_rules(zone_name)
+        if rules is not None:
+            zones.append(vtimezone(zone_name, rules, first, until))
+    return zones
+
+
+def _days(event: Event) -> list[date]:
+    """Every date an event's exported times name."""
+    days = [event.start.date, *(w.date for w in (event.end, *event.rdates) if w is not None)]
+    for change in event.overrides:
+        days += [change.of, *(w.date for w in (change.start, change.end) if w is not None)]
+    return days
