@@ -81,7 +81,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": (
         "interop",
-        "Export events as an iCalendar feed, CSV or JSON (filters as for list).",
+        "Export events as an iCalendar feed, CSV, JSON or an HTML page (filters as for list).",
+    ),
+    "brief": (
+        "brief",
+        "What to watch in the next days: each event with its stakes, and recent schedule changes.",
     ),
     "import": (
         "interop",

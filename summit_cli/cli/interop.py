@@ -1,4 +1,4 @@
-"""Commands that move events in and out: export (ICS, CSV, JSON), import, schema."""
+"""Commands that move events in and out: export (ICS, CSV, JSON, HTML), import, schema."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
 from summit_cli.cli.options import complete_format, complete_zone, only, settings_of, wired
 from summit_cli.cli.output import Blob, Text
+from summit_cli.cli.settings import Settings
 from summit_cli.cli.writing import report_saved
 from summit_cli.errors import InvalidInput
 from summit_cli.interop import importing
@@ -28,6 +29,7 @@ class ExportFormat(StrEnum):
     ICS = "ics"
     CSV = "csv"
     JSON = "json"
+    HTML = "html"
 
 
 class ImportType(StrEnum):
@@ -60,6 +62,9 @@ def register(app: typer.Typer) -> None:
 
 # ------------------------------------------------------------------ export
 
+# -o FILE's suffix -> what export writes (an .html page is written, never read).
+_EXPORT_SUFFIXES: dict[str, str] = {**_SUFFIXES, ".html": "html", ".htm": "html"}
+
 
 def export_keys() -> list[str]:
     """The record keys of a data export: everything but the countdown to "now"."""
@@ -74,7 +79,7 @@ def _export_format(choice: ExportFormat | None, file: str | None) -> ExportForma
     if choice is not None:
         return choice
     if file is not None:
-        kind = _SUFFIXES.get(Path(file).suffix.lower())
+        kind = _EXPORT_SUFFIXES.get(Path(file).suffix.lower())
         if kind in set(ExportFormat):
             return ExportFormat(kind)
     return ExportFormat.ICS
@@ -88,8 +93,9 @@ def export_events(
         typer.Option(
             "--output",
             metavar="FORMAT",
-            help="ics (an RFC 5545 calendar; the default), csv or json. Default: from the "
-            "suffix of -o FILE, else ics.",
+            help="ics (an RFC 5545 calendar; the default), csv, json, or html (a "
+            "self-contained timeline page to publish). Default: from the suffix of -o FILE, "
+            "else ics.",
             case_sensitive=False,
         ),
     ] = None,
@@ -108,25 +114,57 @@ def export_events(
             "--name", metavar="TEXT", help="The calendar's name in calendar apps (X-WR-CALNAME)."
         ),
     ] = "summits",
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            metavar="TEXT",
+            help="html: the page's title and heading. Default: the format's name when one "
+            "--format is given, else 'summits timeline'.",
+        ),
+    ] = None,
 ) -> Blob | None:
-    """Export events as an iCalendar feed, CSV or JSON (filters as for list).
+    """Export events as an iCalendar feed, CSV, JSON or an HTML page (filters as for list).
 
     The ICS has one VEVENT per event with a stable UID (<id>@summits), so
     re-importing an updated export updates events instead of duplicating them.
 
+    The HTML page is one self-contained file (no network requests; it works
+    with scripts off): a timeline by month and swimlanes by format, times at
+    the venue and in the reader's zone, live countdowns, filters kept in the
+    link. Recurring events appear once per occurrence, as in list. The same
+    store and --now give the same bytes.
+
     Example: summits export --format geneva -o geneva.ics
+
+    Example: summits export -o talks.html --title "Security talks, winter 2022"
     """
     settings = settings_of(ctx)
     spec = to_filter(filters, settings)
     chosen = _export_format(output_format, file)
+    if title is not None and chosen is not ExportFormat.HTML:
+        raise InvalidInput(
+            f"--title names an html page; this export is {chosen.value}"
+            + (" (a calendar's name is --name)" if chosen is ExportFormat.ICS else "")
+        )
+    if title is not None and not title.strip():
+        raise InvalidInput("--title needs some text (leave it out for the default)")
     current = store.read_store(settings.location())
-    items = query.select(current, spec, settings.display)
+    page = chosen is ExportFormat.HTML
+    # A page is a timeline, like list: a series becomes its occurrences (up to a year ahead).
+    items = query.select(current, spec, settings.display, now=settings.now if page else None)
+    if page and query.truncated_series(current, spec):
+        settings.env.say(
+            "recurring events are shown until one year from now; use --to to see further"
+        )
     if not items:
         settings.env.say("no events match")
     if chosen is ExportFormat.ICS:
         from summit_cli.interop import ics
 
         data = ics.to_ics([i.event for i in items], current.formats, name=name)
+    elif page:
+        data = _page(current, spec, items, settings, title).encode("utf-8")
     else:
         from summit_cli import writers
 
@@ -140,6 +178,29 @@ def export_events(
     plural = "s" if len(items) != 1 else ""
     settings.env.say(f"wrote {len(items)} event{plural} ({chosen.value}) to {file}")
     return None
+
+
+def _page(
+    current: Store,
+    spec: query.Filter,
+    items: list[query.Placed],
+    settings: Settings,
+    title: str | None,
+) -> str:
+    """The HTML timeline page of *items* (``summit_cli.publish.page``)."""
+    from summit_cli import __version__
+    from summit_cli.publish.page import render_page
+
+    if title is None:
+        only_one = current.formats.get(spec.formats[0]) if len(set(spec.formats)) == 1 else None
+        title = only_one.name if only_one else "summits timeline"
+    return render_page(
+        [records.record(i, settings.now) for i in items],
+        {key: fmt.to_plain() for key, fmt in current.formats.items()},
+        title=title,
+        now=settings.now,
+        generated_by=f"summits {__version__}",
+    )
 
 
 # ------------------------------------------------------------------ import
