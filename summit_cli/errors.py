@@ -61,3 +61,7 @@ class StoreChanged(SummitsError):
 
 class StoreIOError(SummitsError):
     """The file system refused (permission, full disk, read-only folder...)."""
+
+
+class ExecFailed(SummitsError):
+    """A command run for an event (``remind --exec``) failed, timed out or could not start."""

@@ -79,6 +79,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "countdown",
         "The countdown to an event, or to the next event matching the filters.",
     ),
+    "remind": (
+        "remind",
+        "Send the reminders that are due, each once: for cron or a systemd timer.",
+    ),
     "export": (
         "interop",
         "Export events as an iCalendar feed, CSV, JSON or an HTML page (filters as for list).",

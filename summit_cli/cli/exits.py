@@ -9,6 +9,7 @@ Exit codes (the same for every command; documented in docs/scripting.md):
  3    invalid data: the store or an input file is malformed, or the change would make it so
  4    store busy or changed on disk by another program: retry
  5    permission or I/O error (read-only folder, full disk...)
+ 6    a command run by ``remind --exec`` failed or timed out (retried by the next run)
  70   internal error (a bug: please report it, with SUMMITS_DEBUG=1 output)
  130  interrupted (Ctrl-C)
 ====  ==============================================================
@@ -34,6 +35,7 @@ class ExitCode(IntEnum):
     INVALID_DATA = 3
     BUSY = 4
     IO_ERROR = 5
+    EXEC_FAILED = 6
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -45,6 +47,7 @@ _CODES: list[tuple[type[errors.SummitsError], ExitCode]] = [
     (errors.StoreBusy, ExitCode.BUSY),
     (errors.StoreChanged, ExitCode.BUSY),
     (errors.StoreIOError, ExitCode.IO_ERROR),
+    (errors.ExecFailed, ExitCode.EXEC_FAILED),
 ]
 
 
