@@ -218,7 +218,7 @@ def stale_warnings(store: Store, now: datetime, far: timedelta = FAR_PAST) -> li
     """Events that ended long ago but are still marked scheduled."""
     found = []
     for event in store.events:
-        if event.status is not Status.SCHEDULED:
+        if event.status is not Status.SCHEDULED or event.start.rough:
             continue
         span = timeline.span_of(event, now.tzinfo or UTC)
         if span.end < now - far:
@@ -230,6 +230,18 @@ def stale_warnings(store: Store, now: datetime, far: timedelta = FAR_PAST) -> li
                     "(held, postponed or cancelled?)",
                 )
             )
+    return found
+
+
+def overdue_warnings(store: Store, now: datetime) -> list[tuple[str, str]]:
+    """Rough dates still expected whose window has passed with no date set."""
+    found = []
+    for event in store.events:
+        span = timeline.span_of(event, now.tzinfo or UTC)
+        if timeline.phase(span, now) is timeline.Phase.OVERDUE:
+            days = (now - span.end).days
+            text = timeline.countdown(span, now).text
+            found.append((f"event {event.id}", f"{text} (the window closed {days} days ago)"))
     return found
 
 
@@ -252,6 +264,7 @@ def warnings(tree: Any, store: Store, now: datetime, line_of: LineOf = _no_line)
         *round_warnings(store),
         *zone_warnings(store),
         *stale_warnings(store, now),
+        *overdue_warnings(store, now),
     ]:
         place, line = locate(where)
         found.append(Finding("warning", place, line, message))

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from summit_cli import query, timeline, zones
+from summit_cli import links, query, timeline, zones
 from summit_cli.cells import split_list
 from summit_cli.errors import InvalidData, InvalidInput, Problem
 from summit_cli.fromplain import events_from_plain, validate_event
@@ -60,6 +60,13 @@ class Fields:
     tags: tuple[str, ...] | None = None
     outcome: str | None = None
     notes: str | None = None
+    follows: str | None = None
+    agreed_at: str | None = None
+    part_of: str | None = None
+
+    def links(self) -> dict[str, str]:
+        found = {"follows": self.follows, "agreed_at": self.agreed_at, "part_of": self.part_of}
+        return {k: v for k, v in found.items() if v is not None}
 
     def stored(self) -> dict[str, Any]:
         """The given fields under their store keys (start/end/timezone still as typed)."""
@@ -79,6 +86,7 @@ class Fields:
             "tags": self.tags,
             "outcome": self.outcome,
             "notes": self.notes,
+            **self.links(),
         }
         return {
             k: list(v) if isinstance(v, tuple) else v for k, v in named.items() if v is not None
@@ -99,8 +107,21 @@ def venue_zone(
     return zones.zone_for_city(city), None
 
 
+def check_links(current: Store, event: Event) -> None:
+    """A link names an event of the store (the error suggests the nearest id)."""
+    known = [e.id for e in current.all_events()]
+    for key, target in event.links().items():
+        option = "--" + key.replace("_", "-")
+        if target == event.id:
+            raise InvalidInput(f"{option}: an event cannot name itself")
+        if target not in known:
+            raise InvalidInput(
+                f"{option}: no event with id {target!r}{query.closest(target, known)}"
+            )
+
+
 def _with_offset(wall: WallTime, offset: timedelta | None) -> WallTime:
-    if wall.offset is not None or offset is None:
+    if wall.rough or wall.offset is not None or offset is None:
         return wall
     return WallTime(wall.date, wall.time, offset)
 
@@ -165,7 +186,11 @@ def build_event(
         sources=tuple(fields.sources or ()),
         tags=tuple(fields.tags or ()),
         notes=fields.notes,
+        follows=fields.follows,
+        agreed_at=fields.agreed_at,
+        part_of=fields.part_of,
     )
+    check_links(current, event)
     if timeline.end_before_start(event):
         raise InvalidInput(f"--end {fields.end!r} is before --start {fields.start!r}")
     return event
@@ -261,7 +286,35 @@ def apply_edits(
     event, problems = validate_event(plain, current.formats, "edited event")
     if problems or event is None:
         raise InvalidData("", problems)
+    check_links(current, event)
+    if old.start.rough and event.start != old.start:
+        # A rough date made exact (or narrowed) is news: kept as postponements are.
+        change = "date set" if not event.start.rough else "date revised"
+        event = replace(event, history=(*event.history, change_record(ctx.now, old, change, None)))
     return event
+
+
+def removed(current: Store, ids: Sequence[str]) -> tuple[Store, list[tuple[str, str, str]]]:
+    """The store without the events *ids*, and the links to them that go with them:
+    (event id, link key, id it named), each cleared from the event that held it."""
+    gone = set(ids)
+    cleared = [(e.id, key, target) for e, key, target in links.links_to(current, gone)]
+    keep = [_unlinked(e, gone) for e in current.events if e.id not in gone]
+    formats = {
+        key: replace(fmt, meets=_unlinked(fmt.meets, gone)) if fmt.meets else fmt
+        for key, fmt in current.formats.items()
+    }
+    return replace(current, formats=formats).with_events(keep), cleared
+
+
+def _unlinked(event: Event, gone: set[str]) -> Event:
+    """*event* without its links to the events *gone*."""
+    return replace(
+        event,
+        follows=None if event.follows in gone else event.follows,
+        agreed_at=None if event.agreed_at in gone else event.agreed_at,
+        part_of=None if event.part_of in gone else event.part_of,
+    )
 
 
 def replace_event(current: Store, new: Event) -> Store:
@@ -285,7 +338,10 @@ def change_record(now: datetime, old: Event, change: str, reason: str | None) ->
 
 
 def shift(old: Event, new_start: WallTime) -> tuple[WallTime, WallTime | None]:
-    """The new start and the end moved by the same wall-clock amount (keeping its form)."""
+    """The new start and the end moved by the same wall-clock amount (keeping its form); a
+    rough date's end does not move with it (there is no amount to move by)."""
+    if old.start.rough or new_start.rough:
+        return new_start, None
     if new_start.date_only and old.start.time is not None:
         new_start = WallTime(new_start.date, old.start.time, old.start.offset)
     if old.end is None:

@@ -12,9 +12,11 @@ from dataclasses import replace
 
 from summit_cli.errors import Problem
 from summit_cli.fromplain_series import extra_from_plain, series_from_plain
+from summit_cli.links import link_problems
 from summit_cli.model import (
     CHANGE_KEYS,
     KINDS,
+    LINK_KEYS,
     SLUG_RE,
     STATUSES,
     STORE_VERSION,
@@ -123,6 +125,9 @@ def event_from_plain(
     lists = {key: text_list(raw, key, where, out) for key in ("participants", "sources", "tags")}
     history = _history(raw.get("history"), where, out)
     series = series_from_plain(raw, where, out)
+    if start is not None and start.rough and raw.get("rrule") is not None:
+        out.add(where, f"a series needs an exact start, not the rough date {start}")
+    links = {key: _link(raw, key, where, out) for key in LINK_KEYS}
     extra = extra_from_plain(raw, where, out)
     if len(out.problems) > before or title is None or start is None:
         return None
@@ -145,6 +150,7 @@ def event_from_plain(
         rdates=series.rdates,
         overrides=series.overrides,
         extra=extra,
+        **links,
         **texts,
     )
     if event.recurs:
@@ -156,6 +162,17 @@ def event_from_plain(
         if problems:
             return None
     return event
+
+
+def _link(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> str | None:
+    """A link to another event: its id (whether it exists is the store's check)."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        out.add(where, f"{key} must be an event id ([a-z0-9][a-z0-9-]*), not {shown(value)}")
+        return None
+    return str(value)
 
 
 def _history(value: Any, where: str, out: Collector) -> tuple[Change, ...]:
@@ -234,6 +251,9 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
                 continue
         events.append(event)
     taken = set(seen) | {f.meets.id for f in formats.values() if f.meets is not None}
+    # Every id the file names, a flawed event's too: a link to it is not a second mistake.
+    written = {r.get("id") for r in raw_events if isinstance(r, Mapping)}
+    known = taken | {i for i in written if isinstance(i, str)}
     named: list[Event] = []
     for event in events:
         if event.id:
@@ -242,6 +262,8 @@ def store_from_plain(tree: Any) -> tuple[Store, list[Problem]]:
         generated = replace(event, id=generate_id(event, taken))
         taken.add(generated.id)
         named.append(generated)
+    series = [f.meets for f in formats.values() if f.meets is not None]
+    out.problems += link_problems([*named, *series], known | {e.id for e in named})
     return Store(formats=formats, events=tuple(named), version=STORE_VERSION), out.problems
 
 

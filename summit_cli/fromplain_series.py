@@ -51,9 +51,14 @@ def _walls(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> tupl
     walls = []
     for index, text in enumerate(items):
         try:
-            walls.append(parse_wall_time(text))
+            wall = parse_wall_time(text)
         except ValueError as exc:
             out.add(where, f"{key}[{index}]: {exc}")
+            continue
+        if wall.rough:
+            out.add(where, f"{key}[{index}]: {text!r} is a rough date; give the day")
+            continue
+        walls.append(wall)
     return tuple(walls)
 
 
@@ -76,7 +81,7 @@ def _override(item: Any, at: str, out: Collector) -> Override | None:
         except ValueError as exc:
             out.add(at, f"of: {exc}")
         else:
-            if wall.time is not None or wall.offset is not None:
+            if wall.time is not None or wall.offset is not None or wall.rough:
                 out.add(at, f"of {of!r} must be a date (YYYY-MM-DD): the occurrence's day")
             day = wall.date
     walls: dict[str, WallTime | None] = {}
@@ -92,6 +97,10 @@ def _override(item: Any, at: str, out: Collector) -> Override | None:
             walls[key] = parse_wall_time(value)
         except ValueError as exc:
             out.add(at, f"{key}: {exc}")
+            continue
+        if walls[key] is not None and walls[key].rough:  # type: ignore[union-attr]
+            out.add(at, f"{key}: {value!r} is a rough date; give the day")
+            walls[key] = None
     status = item.get("status")
     if status is not None and status not in STATUSES:
         out.add(at, f"status {status!r} is not one of: {', '.join(STATUSES)}")

@@ -84,13 +84,22 @@ EVENT_KEYS: tuple[str, ...] = (
     # Extra dates and changed occurrences of a series (issue 13).
     "rdates",
     "overrides",
+    # How events are linked (issue 16): the event this one follows (round 4 after round 3),
+    # the meeting or call where it was agreed, the summit or round it is a session of.
+    "follows",
+    "agreed_at",
+    "part_of",
 )
+LINK_KEYS: tuple[str, ...] = ("follows", "agreed_at", "part_of")
 RECURRENCE_KEYS: tuple[str, ...] = ("rrule", "exdates", "rdates", "overrides")
 LIST_KEYS = frozenset({"participants", "sources", "tags", "exdates", "rdates"})
 # What an override may change about one occurrence of a series.
 OVERRIDE_KEYS: tuple[str, ...] = ("of", "start", "end", "status", "title")
 TEXT_KEYS = ("title", "venue", "city", "country", "outcome", "notes")
 FORMAT_KEYS: tuple[str, ...] = ("name", "description", "timezone", "meets")
+
+
+Day = date  # for annotations inside WallTime, whose field is called date
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +114,40 @@ class WallTime:
     date: date
     time: time | None = None
     offset: timedelta | None = None
+    # A rough date ("2022-01-late", "2022-Q1", "tbd"; see ``precision``): *date* is the
+    # first day of its window (for tbd, a day after every real one); None when exact.
+    precision: str | None = None
 
     @property
     def date_only(self) -> bool:
         return self.time is None
 
+    @property
+    def rough(self) -> bool:
+        """Known only to a window of days (or not at all: tbd)."""
+        return self.precision is not None
+
+    @property
+    def tbd(self) -> bool:
+        """Announced, no date yet."""
+        return self.precision == "tbd"
+
+    def window(self) -> tuple[Day, Day]:
+        """The first and last day the date may be (the day itself when exact)."""
+        if self.precision is None:
+            return self.date, self.date
+        from summit_cli.precision import window
+
+        return window(self.precision, self.date)
+
     def isoformat(self) -> str:
         """The canonical text written to the store (a date may carry an offset: its venue's
-        days run at that offset, as in ``2022-01-12+03:00``)."""
+        days run at that offset, as in ``2022-01-12+03:00``; a rough date is written as
+        its precision says: ``2022-01-late``)."""
+        if self.precision is not None:
+            from summit_cli.precision import canonical
+
+            return canonical(self.precision, self.date)
         text = self.date.isoformat()
         if self.time is not None:
             spec = "seconds" if self.time.second else "minutes"
@@ -140,8 +175,16 @@ def parse_wall_time(text: str) -> WallTime:
     """
     match = _WALL_RE.match(text.strip())
     if not match:
+        from summit_cli.precision import parse_stored
+
+        rough = parse_stored(text)
+        if rough is not None:
+            if rough[0] != "tbd":
+                check_date_range(rough[1], text)
+            return WallTime(rough[1], precision=rough[0])
         raise ValueError(
-            f"{text!r} is not a date (YYYY-MM-DD) or a local time (YYYY-MM-DDTHH:MM[:SS][+HH:MM])"
+            f"{text!r} is not a date (YYYY-MM-DD), a local time (YYYY-MM-DDTHH:MM[:SS][+HH:MM]) "
+            "or a rough date (2022, 2022-H1, 2022-Q1, 2022-01, 2022-01-late, 2022-W03, tbd)"
         )
     try:
         day = date.fromisoformat(match["date"])
@@ -244,6 +287,14 @@ class Event:
     # Keys the store holds that summits does not know, kept through every rewrite and
     # export: (key, value as JSON text), sorted by key.
     extra: tuple[tuple[str, str], ...] = ()
+    follows: str | None = None  # the id of the event this one comes after
+    agreed_at: str | None = None  # the id of the meeting or call where it was agreed
+    part_of: str | None = None  # the id of the summit or round it is a session of
+
+    def links(self) -> dict[str, str]:
+        """The links this event holds: link key -> the id it names."""
+        found = {"follows": self.follows, "agreed_at": self.agreed_at, "part_of": self.part_of}
+        return {k: v for k, v in found.items() if v is not None}
 
     @property
     def recurs(self) -> bool:
@@ -281,6 +332,9 @@ class Event:
             "exdates": [x.isoformat() for x in self.exdates],
             "rdates": [x.isoformat() for x in self.rdates],
             "overrides": [o.to_plain() for o in self.overrides],
+            "follows": self.follows,
+            "agreed_at": self.agreed_at,
+            "part_of": self.part_of,
         }
 
     def to_stored(self) -> dict[str, Any]:
@@ -386,7 +440,7 @@ def slugify(text: str) -> str:
 
 def generate_id(event: Event, taken: set[str] | frozenset[str]) -> str:
     """``<date>-<place>-<format or kind>``, made unique against *taken*."""
-    parts = [event.start.date.isoformat()]
+    parts = [event.start.isoformat().lower() if event.start.rough else event.start.date.isoformat()]
     place = slugify(event.city or event.venue or "")
     if place:
         parts.append(place)

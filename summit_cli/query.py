@@ -34,6 +34,7 @@ class Filter:
     search: str | None = None
     start: datetime | None = None  # window start (inclusive)
     end: datetime | None = None  # window end (exclusive)
+    exact: bool = False  # only events whose date is known (no rough date)
 
 
 def _contains(haystack: str | None, needle: str) -> bool:
@@ -48,6 +49,8 @@ def matches(item: Placed, spec: Filter) -> bool:
 def event_matches(event: Event, spec: Filter) -> bool:
     """The filters that need no time arithmetic (checked first: they are cheap)."""
     if spec.formats and event.format not in spec.formats:
+        return False
+    if spec.exact and (event.start.rough or (event.end is not None and event.end.rough)):
         return False
     if spec.kinds and event.kind not in spec.kinds:
         return False
@@ -178,6 +181,21 @@ def upcoming(
             continue
         result.append(item)
     return result
+
+
+def still_expected(store: Store, spec: Filter, display: tzinfo, now: datetime) -> list[Placed]:
+    """Rough dates still expected that no window ahead holds: those whose window has passed
+    with no date set (overdue), and those with no date yet (tbd). ``upcoming`` keeps them,
+    flagged, instead of dropping them."""
+    rough = [e for e in store.events if e.start.rough or (e.end is not None and e.end.rough)]
+    if not rough:
+        return []
+    candidates = select(store.with_events(rough), replace(spec, start=None, end=None), display)
+    return [
+        p
+        for p in candidates
+        if p.span.expected and (p.span.tbd or phase(p.span, now) is Phase.OVERDUE)
+    ]
 
 
 def latest_past(placed: Sequence[Placed], now: datetime) -> Placed | None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from summit_cli.errors import InvalidInput
-from summit_cli.model import EVENT_KEYS, RECURRENCE_KEYS
+from summit_cli.model import EVENT_KEYS, LINK_KEYS, RECURRENCE_KEYS
 from summit_cli.query import FormatSummary, Placed
 from summit_cli.safetext import visible
 from summit_cli.timeline import countdown
@@ -21,8 +21,11 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any
 
+# The store keys published first (issue 3): id ... history.
+_FIRST_KEYS = EVENT_KEYS[: EVENT_KEYS.index("history") + 1]
+
 RECORD_KEYS: tuple[str, ...] = (
-    *(k for k in EVENT_KEYS if k not in RECURRENCE_KEYS),
+    *_FIRST_KEYS,
     "all_day",
     "start_local",
     "end_local",
@@ -39,6 +42,10 @@ RECORD_KEYS: tuple[str, ...] = (
     "rdates",
     "overrides",
     "extra",
+    # Added with rough dates and links (issue 16).
+    "precision",
+    "latest_start_utc",
+    *LINK_KEYS,
 )
 
 # What each record key means: printed by `summits fields`, used for --fields and --template.
@@ -78,6 +85,13 @@ FIELD_DOCS: dict[str, str] = {
     "status, title}",
     "extra": "the keys the store holds that summits does not know, with their values "
     "(an object; {} when none)",
+    "precision": "how well the start is known: time or day (exact), week, third (early, mid "
+    "or late in a month), month, quarter, half, year, or tbd (no date yet)",
+    "latest_start_utc": "the latest the start can be, in UTC: start_utc for an exact date, the "
+    "start of the last day of a rough date's window; null when floating or tbd",
+    "follows": "id of the event this one comes after (round 4 after round 3), or null",
+    "agreed_at": "id of the meeting or call where this event was agreed, or null",
+    "part_of": "id of the summit or round this event is a session of, or null",
 }
 
 
@@ -89,9 +103,9 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     """One event as a JSON-ready mapping with every key of RECORD_KEYS, in order."""
     event, span = item.event, item.span
     data = event.to_plain()
-    recurrence = {key: data.pop(key) for key in RECURRENCE_KEYS}
+    later = {key: data.pop(key) for key in (*RECURRENCE_KEYS, *LINK_KEYS)}
     data["all_day"] = span.all_day
-    known = not span.floating
+    known = not span.floating and not span.tbd
     # At the venue: with the venue zone's offset, whatever offset the start was typed with.
     data["start_local"] = span.start.astimezone(span.zone).isoformat() if known else None
     data["end_local"] = (
@@ -103,10 +117,15 @@ def record(item: Placed, now: datetime) -> dict[str, Any]:
     data["phase"] = count.phase.value
     data["starts_in_seconds"] = count.seconds
     data["countdown"] = count.text
-    data["rrule"], data["exdates"] = recurrence["rrule"], recurrence["exdates"]
+    data["rrule"], data["exdates"] = later["rrule"], later["exdates"]
     data["occurrence"] = item.occurrence.isoformat() if item.occurrence else None
-    data["rdates"], data["overrides"] = recurrence["rdates"], recurrence["overrides"]
+    data["rdates"], data["overrides"] = later["rdates"], later["overrides"]
     data["extra"] = event.extra_plain()
+    data["precision"] = span.precision or ("day" if span.all_day else "time")
+    latest = span.latest if span.latest is not None else span.start
+    data["latest_start_utc"] = _utc(latest) if known else None
+    for key in LINK_KEYS:
+        data[key] = later[key]
     return data
 
 

@@ -281,10 +281,16 @@ def occurrences(
     skipped = {wall.date for wall in event.exdates}
     changes = {change.of: change for change in event.overrides}
     lo_naive = hi_naive = None
-    if lo is not None:
-        lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach - moved_by
-    if hi is not None:
-        hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) + moved_by
+    try:  # an occurrence thousands of years long reaches back past datetime's range: open
+        if lo is not None:
+            lo_naive = lo.astimezone(zone).replace(tzinfo=None) - reach - moved_by
+    except OverflowError:
+        lo_naive = None
+    try:
+        if hi is not None:
+            hi_naive = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=1) + moved_by
+    except OverflowError:
+        hi_naive = None
     waiting: list[tuple[datetime, int, Occurrence]] = []  # moved occurrences, by start
     count = 0
     for number, moment in enumerate(_base_moments(event, zone, lo_naive, hi_naive)):
@@ -418,6 +424,11 @@ def never_occurs(event: Event) -> str | None:
 
     start = _naive(event.start)
     parts = _yearly_equivalent(rrule_parts(event.rrule), start)
+    # dateutil stops a rule that yields nothing only at the year 9999, whatever its UNTIL:
+    # the Gregorian calendar repeats every 400 years, so the same search is made on the
+    # same days shortly before 9999 (at most ~400 empty years, not ~8000).
+    shift = max(0, (9999 - FIRST_SEARCH_YEARS - start.year) // 400 * 400)
+    start = start.replace(year=start.year + shift)
     horizon = start.replace(year=min(start.year + FIRST_SEARCH_YEARS, 9999), day=min(start.day, 28))
     body = ";".join(f"{k}={v}" for k, v in parts.items())
     rule: Any = rrulestr(body, dtstart=start)

@@ -47,6 +47,15 @@ class Span:
     zone: tzinfo  # the zone its wall times are read in
     all_day: bool  # the start is a date without a time
     floating: bool  # no venue zone: read in the viewer's zone
+    # A rough date (``precision``): start and end are its window; ``latest`` the start of
+    # its last day; ``expected`` while it is still to happen (scheduled or postponed).
+    precision: str | None = None
+    latest: datetime | None = None
+    expected: bool = False
+
+    @property
+    def tbd(self) -> bool:
+        return self.precision == "tbd"
 
     @property
     def point(self) -> bool:
@@ -93,6 +102,8 @@ def span_of(event: Event, display: tzinfo) -> Span:
     on the clock, so an occurrence of a series in the gap is never inside out.
     """
     zone = event_zone(event, display)
+    if event.start.rough or (event.end is not None and event.end.rough):
+        return _rough_span(event, zone)
     start = wall_to_datetime(event.start, zone)
     all_day = event.start.date_only
     end = _end_as_stored(event, zone, start)
@@ -110,6 +121,31 @@ def span_of(event: Event, display: tzinfo) -> Span:
     return Span(start=start, end=end, zone=zone, all_day=all_day, floating=floating)
 
 
+def _rough_span(event: Event, zone: tzinfo) -> Span:
+    """The window of a rough date: from the first day's midnight at the venue to the
+    midnight after the last day (of the end's window when the end is rough too)."""
+    first, last = event.start.window()
+    start = datetime.combine(first, time(0), zone)
+    latest = datetime.combine(last, time(0), zone)
+    if event.end is None:
+        end = next_midnight(last, zone)
+    elif event.end.rough:
+        end = next_midnight(max(event.end.window()[1], last), zone)
+    else:
+        end = max(_end_as_stored(event, zone, start), next_midnight(last, zone), key=instant)
+    expected = event.status.value in {"scheduled", "postponed"}
+    return Span(
+        start=start,
+        end=end,
+        zone=zone,
+        all_day=True,
+        floating=event.timezone is None,
+        precision=event.start.precision or "day",
+        latest=latest,
+        expected=expected,
+    )
+
+
 def next_midnight(day: date, zone: tzinfo | None) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), zone)
 
@@ -119,6 +155,8 @@ def end_before_start(event: Event) -> bool:
     event is read at UTC on both sides)."""
     if event.end is None:
         return False
+    if event.start.rough or event.end.rough:  # windows: the end's may not close before
+        return event.end.window()[1] < event.start.window()[0]
     zone = event_zone(event, UTC)
     start = wall_to_datetime(event.start, zone)
     end = _end_as_stored(event, zone, start)
@@ -128,9 +166,10 @@ def end_before_start(event: Event) -> bool:
     return instant(end) < instant(start)
 
 
-def instant_key(span: Span) -> tuple[datetime, datetime]:
-    """Sort key: by the real instant, never by the stored text."""
-    return (span.start.astimezone(UTC), span.end.astimezone(UTC))
+def instant_key(span: Span) -> tuple[datetime, bool, datetime]:
+    """Sort key: by the real instant, never by the stored text; a rough date after the exact
+    events of its first day (and one with no date at all after everything)."""
+    return (span.start.astimezone(UTC), span.precision is not None, span.end.astimezone(UTC))
 
 
 # ------------------------------------------------------------------ states
@@ -142,11 +181,19 @@ class Phase(StrEnum):
     UPCOMING = "upcoming"
     ONGOING = "ongoing"
     PAST = "past"
+    # A rough date whose window has passed with no date set (and still to happen).
+    OVERDUE = "overdue"
 
 
 def phase(span: Span, now: datetime) -> Phase:
     # Compare real instants: aware datetimes sharing a tzinfo compare as wall times.
     now = now.astimezone(UTC)
+    if span.precision is not None:
+        # Expected until its window has passed (a date not set: always), then overdue;
+        # a held or cancelled rough date is past once its window has begun.
+        if span.expected:
+            return Phase.UPCOMING if span.tbd or now < span.end else Phase.OVERDUE
+        return Phase.UPCOMING if not span.tbd and now < span.start else Phase.PAST
     if now < span.start:
         return Phase.UPCOMING
     if span.point:
@@ -155,7 +202,10 @@ def phase(span: Span, now: datetime) -> Phase:
 
 
 def overlaps(span: Span, lo: datetime | None, hi: datetime | None) -> bool:
-    """True when the span meets the window [lo, hi) (either side open when None)."""
+    """True when the span meets the window [lo, hi) (either side open when None); a date not
+    set (tbd) meets no window."""
+    if span.tbd:
+        return lo is None and hi is None
     end = span.end if not span.point else span.start + timedelta(microseconds=1)
     if lo is not None and end <= lo:
         return False
@@ -166,7 +216,7 @@ def overlaps(span: Span, lo: datetime | None, hi: datetime | None) -> bool:
 class Countdown:
     """Time to an event: exact seconds for machines, text for people."""
 
-    seconds: int  # start minus now; negative once started
+    seconds: int | None  # start (a rough date's earliest) minus now; None: no date set
     phase: Phase
     text: str
 
@@ -195,6 +245,8 @@ def countdown(span: Span, now: datetime) -> Countdown:
     """
     # In UTC: subtracting aware datetimes that share a tzinfo ignores DST changes.
     now = now.astimezone(UTC)
+    if span.precision is not None:
+        return _rough_countdown(span, now)
     seconds = int((span.start - now).total_seconds())
     where = phase(span, now)
     local_now = now.astimezone(span.zone)
@@ -239,6 +291,45 @@ def countdown(span: Span, now: datetime) -> Countdown:
     if days == 1:
         return Countdown(seconds, where, "yesterday")
     return Countdown(seconds, where, f"{days} days ago")
+
+
+def _about(delta: timedelta) -> str:
+    """A coarse length of time: "in 5 days", "in about 3 weeks", "in about 4 months"."""
+    days = delta.days
+    if days < 1:
+        return "within a day"
+    if days < 14:
+        return f"in {days} days" if days > 1 else "tomorrow"
+    if days < 8 * 7:
+        return f"in about {round(days / 7)} weeks"
+    if days < 330:
+        months = round(days / 30.44)
+        return f"in about {months} months" if months > 1 else "in about a month"
+    years = round(days / 365.25)
+    return f"in about {years} years" if years > 1 else "in about a year"
+
+
+def _rough_countdown(span: Span, now: datetime) -> Countdown:
+    """What can be said of a rough date: "expected in about 3 weeks", "expected this
+    month", "expected late Jan 2022; no date set", "date not set"."""
+    from summit_cli.precision import describe
+
+    where = phase(span, now)
+    if span.tbd:
+        return Countdown(None, where, "date not set")
+    seconds = int((span.start - now).total_seconds())
+    first = span.start.astimezone(span.zone).date()
+    when = describe(span.precision or "day", first) if span.precision != "day" else ""
+    if where is Phase.OVERDUE:
+        return Countdown(seconds, where, f"expected {when}; no date set")
+    if where is Phase.PAST:
+        return Countdown(seconds, where, when or "past")
+    if now < span.start:
+        return Countdown(seconds, where, f"expected {_about(span.start - now)}")
+    if span.precision == "third":
+        last = (span.end - timedelta(microseconds=1)).astimezone(span.zone).date()
+        return Countdown(seconds, where, f"expected by {last.day} {last:%b}")
+    return Countdown(seconds, where, f"expected this {span.precision}")
 
 
 def wall_time_exists(wall: WallTime, zone: tzinfo) -> bool:

@@ -138,11 +138,14 @@ def parse_typed(text: str, now: datetime, order: DateOrder = DateOrder()) -> Typ
         relative = _parse_relative(source, now, order)
     except (OverflowError, ValueError) as exc:
         raise InvalidInput(f"cannot read {text!r} as a date: it is out of range ({exc})") from None
-    moment = (
-        TypedMoment(relative, relative=True)
-        if relative is not None
-        else TypedMoment(_parse_with_dateutil(source, order), relative=False)
-    )
+    if relative is not None:
+        moment = TypedMoment(relative, relative=True)
+    else:
+        rough = _parse_rough(source, text)
+        wall = rough if rough is not None else _parse_with_dateutil(source, order)
+        moment = TypedMoment(wall, relative=False)
+    if moment.wall.tbd:
+        return moment
     try:
         check_date_range(moment.wall.date, text)
     except ValueError as exc:
@@ -151,6 +154,17 @@ def parse_typed(text: str, now: datetime, order: DateOrder = DateOrder()) -> Typ
     if offset is not None and abs(offset) > MAX_OFFSET:
         raise InvalidInput(f"{text!r} has an impossible UTC offset (at most ±18:00)")
     return moment
+
+
+def _parse_rough(source: str, original: str) -> WallTime | None:
+    """A rough date ("late January 2022", "Q1 2022", "tbd") as a wall time, or None."""
+    from summit_cli.precision import parse_typed as parse_rough
+
+    try:
+        found = parse_rough(source)
+    except ValueError as exc:
+        raise InvalidInput(f"cannot read {original!r} as a date: {exc}") from None
+    return None if found is None else WallTime(found[1], precision=found[0])
 
 
 def _wall_from(moment: datetime, *, date_only: bool) -> WallTime:
@@ -313,9 +327,15 @@ def resolve_typed(moment: TypedMoment, zone: tzinfo, *, end_of_day: bool = False
     midnight) when *end_of_day* is set, which is how ``--to 2022-01-12``
     includes the whole 12th.
     """
-    if moment.wall.date_only and end_of_day:
-        return next_midnight(moment.wall.date, zone)
-    return wall_to_datetime(moment.wall, zone)
+    wall = moment.wall
+    if wall.tbd:
+        raise InvalidInput("'tbd' is not a date to count from (give a day, a month, a year...)")
+    if wall.rough:  # a month, a quarter...: from its first day, or to the end of its last
+        first, last = wall.window()
+        return next_midnight(last, zone) if end_of_day else datetime.combine(first, time(0), zone)
+    if wall.date_only and end_of_day:
+        return next_midnight(wall.date, zone)
+    return wall_to_datetime(wall, zone)
 
 
 def read_now(text: str, clock: datetime, zone: tzinfo, order: DateOrder = DateOrder()) -> datetime:

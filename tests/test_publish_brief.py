@@ -134,12 +134,13 @@ def test_floating_and_uncertain_events() -> None:
     late = rec(
         "late-jan",
         "2022-01-20",
-        precision="late-month",
-        latest_start_utc="2022-01-31T22:59:59Z",
-        start_utc="2022-01-19T23:00:00Z",
+        precision="third",
+        latest_start_utc="2022-01-30T23:00:00Z",
+        start_utc="2022-01-20T23:00:00Z",
     )
-    late["start"] = "2022-01"
+    late["start"] = "2022-01-late"  # as summits stores "late January 2022"
     early_feb = rec("feb", "2022-02-01", precision="month", latest_start_utc="2022-02-27T23:00:00Z")
+    early_feb["start"] = "2022-02"
     brief = brief_of([floating, late, early_feb], now=datetime(2022, 1, 9, tzinfo=UTC), days=14)
     assert ids(brief) == ["floating", "late-jan"]  # the tbc window overlaps; February does not
     assert brief.groups[0].label == "Mon 10 Jan 2022"

@@ -61,6 +61,18 @@ def launch() -> Iterator[Any]:
         chromium.close()
 
 
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll *expression* from the test's side (Playwright's own ``wait_for_function`` polls
+    inside the page with eval, which the page's Content-Security-Policy refuses)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(25)
+
+
 class Watch:
     """A page with every request, dialog, console error and page error recorded;
     any request that is not the page file itself is aborted."""
@@ -98,7 +110,7 @@ class Watch:
 
     def open(self, path: Path, fragment: str = "") -> Any:
         self.page.goto(path.as_uri() + fragment)
-        self.page.wait_for_function("document.documentElement.dataset.ready === '1'")
+        wait_until(self.page, "document.documentElement.dataset.ready === '1'")
         return self.page
 
     def check_clean(self, path: Path) -> None:
@@ -340,7 +352,7 @@ def test_filters_update_the_fragment_and_a_fragment_applies(
     # The struck original date is there, in both views.
     assert fresh.locator("#lanes del").first.inner_text() == "13 Jan"
     fresh.evaluate("location.hash = '#q=geneva+talks'")  # a fragment edited by hand
-    fresh.wait_for_function("document.querySelector('#f-q').value === 'geneva talks'")
+    wait_until(fresh, "document.querySelector('#f-q').value === 'geneva talks'")
     w.check_clean(path)
 
 
@@ -432,7 +444,7 @@ def test_the_policy_refuses_loads_and_scripts_added_later(
           add(document.body, 'script', {textContent: 'window.ran = true'});
         }"""
     )
-    page.wait_for_function("window.violations.length >= 4")
+    wait_until(page, "window.violations.length >= 4")
     assert set(page.evaluate("window.violations")) == {
         "frame-src",
         "img-src",

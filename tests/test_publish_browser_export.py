@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import ok
-from test_publish_browser import MONTHS, Watch, launch, png_colours, visible_ids, watcher
+from test_publish_browser import (
+    MONTHS,
+    Watch,
+    launch,
+    png_colours,
+    visible_ids,
+    wait_until,
+    watcher,
+)
 from test_publish_cli import HOSTILE, NOW, demo_events, write_store
 from test_publish_page import many_records
 
@@ -224,6 +232,6 @@ def test_thousand_events_interactive_in_under_a_second(
     assert interactive < 1000
     started = time.perf_counter()
     page.fill("#f-q", "round 99")
-    page.wait_for_function("document.querySelector('#f-count').textContent.startsWith('11 of')")
+    wait_until(page, "document.querySelector('#f-count').textContent.startsWith('11 of')")
     print(f"filtering 1,000 events: {(time.perf_counter() - started) * 1000:.0f} ms")
     w.check_clean(path)

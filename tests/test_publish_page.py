@@ -540,15 +540,15 @@ def test_uncertain_dates_are_marked() -> None:
         "u1",
         "Follow-up round",
         "2022-01-21",
-        precision="late-month",
+        precision="third",
         latest_start_utc="2022-01-31T23:00:00Z",
     )
-    rec["start"] = "2022-01"
+    rec["start"] = "2022-01-late"  # as summits stores "late January 2022"
     rec["future_key"] = {"ignored": True}  # unknown keys are ignored
     article = article_of(render([rec]), "u1")
     assert article.startswith('<article class="unc"') and "late Jan 2022 (date tbc)" in article
     assert 'class="cd"' not in article
-    exact = make_record("u2", "Exact", "2022-01-21", precision="exact")
+    exact = make_record("u2", "Exact", "2022-01-21", precision="day")
     assert "unc" not in article_of(render([exact]), "u2").split(">")[0]
 
 

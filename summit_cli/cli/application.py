@@ -36,6 +36,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Every field of one or more events: times at the venue and in your zone, countdown, "
         "sources.",
     ),
+    "thread": (
+        "events",
+        "The whole story an event belongs to: every event linked to it (follows, agreed at, "
+        "part of), directly or through others, in time order.",
+    ),
     "fields": (
         "events",
         "The fields of an event record: for --fields, --template, --field and machine output.",
@@ -114,7 +119,7 @@ def _version(value: bool) -> None:
 
 
 def _complete_zone(incomplete: str) -> list[str]:
-    from summit_cli.cli.options import complete_zone
+    from summit_cli.cli.completion import complete_zone
 
     return complete_zone(incomplete)
 

@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from summit_cli import query, records, store, typed
+from summit_cli.cli.completion import complete_id
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import AllOpt, WithinOpt, complete_id, only, settings_of, wired
+from summit_cli.cli.options import AllOpt, WithinOpt, only, settings_of, wired
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 from summit_cli.views.base import countdown_line

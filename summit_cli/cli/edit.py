@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from summit_cli import edits, query, store
+from summit_cli import edits, links, query, store
+from summit_cli.cli.completion import complete_id
 from summit_cli.cli.groups import context
-from summit_cli.cli.options import DryRunOpt, IdArg, complete_id, only, settings_of, wired
+from summit_cli.cli.options import DryRunOpt, IdArg, only, settings_of, wired
 from summit_cli.cli.output import Text
 from summit_cli.cli.writing import write
 from summit_cli.edits import EDITABLE, Fields
@@ -161,6 +162,17 @@ def remove(
     current = store.read_store(settings.location())
     for event_id in wanted:
         query.find_event(current, event_id)  # NotFound names the first missing id
+    broken = [
+        f"{holder.id} {key.replace('_', '-')} {target}"
+        for holder, key, target in links.links_to(current, wanted)
+    ]
+    if broken and not yes and not dry_run:
+        raise InvalidInput(
+            f"other events link to it ({'; '.join(broken)}): give --yes to remove it and "
+            "clear those links"
+        )
+    if broken:
+        settings.env.say("links cleared: " + "; ".join(broken), kind="warning")
     if not yes and not dry_run:
         if not settings.env.stdin_isatty:
             raise InvalidInput("refusing to remove without --yes when not on a terminal")
@@ -171,7 +183,7 @@ def remove(
     def change(current: Store) -> Store:
         for event_id in wanted:
             query.find_event(current, event_id)
-        return current.with_events([e for e in current.events if e.id not in set(wanted)])
+        return edits.removed(current, wanted)[0]
 
     _, diff = write(settings, change, dry_run=dry_run, what=f"removed {', '.join(wanted)}")
     return diff or Text("".join(f"{i}\n" for i in wanted))

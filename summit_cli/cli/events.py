@@ -6,15 +6,16 @@ from typing import Annotated
 
 import typer
 
-from summit_cli import query, records, store
+from summit_cli import links, query, records, store
 from summit_cli.cli import reading
+from summit_cli.cli.completion import complete_field
 from summit_cli.cli.groups import Filters, Shown
 from summit_cli.cli.options import (
     AllOpt,
+    IdArg,
     IdsArg,
     LimitOpt,
     WithinOpt,
-    complete_field,
     only,
     settings_of,
     wired,
@@ -29,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.command("next")(wired(next_event))
     app.command("show")(wired(show))
     app.command("fields")(wired(fields))
+    app.command("thread")(wired(thread))
 
 
 def list_events(
@@ -113,6 +115,25 @@ def show(ctx: typer.Context, ids: IdsArg, shown: Shown = only()) -> Events:
         return [event_card(i, current, settings.display, settings.now) for i in items]
 
     return Events(items, settings.now, cards)
+
+
+def thread(ctx: typer.Context, event_id: IdArg, shown: Shown = only()) -> Events:
+    """The whole story an event belongs to: every event linked to it (follows, agreed at,
+    part of), directly or through others, in time order.
+
+    Example: summits thread 2022-01-10-geneva-ssd
+    """
+    settings = settings_of(ctx)
+    current = store.read_store(settings.location())
+    query.find_event(current, event_id)  # NotFound, with the nearest ids
+    items = query.place(links.thread(current, event_id), settings.display)
+
+    def table() -> object:
+        from summit_cli.views.tables import thread_table
+
+        return thread_table(items, event_id)
+
+    return Events(items, settings.now, table)
 
 
 def fields(ctx: typer.Context, shown: Shown = only("output")) -> Rows:

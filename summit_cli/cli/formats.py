@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store, zones
+from summit_cli.cli.completion import complete_zone
 from summit_cli.cli.groups import Shown
-from summit_cli.cli.options import DryRunOpt, complete_zone, only, settings_of, wired
+from summit_cli.cli.options import DryRunOpt, only, settings_of, wired
 from summit_cli.cli.output import Rows, Text
 from summit_cli.cli.writing import write
 from summit_cli.errors import InvalidInput

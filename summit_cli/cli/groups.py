@@ -36,6 +36,7 @@ class Filters:
     start: str | None = None
     end: str | None = None
     search: str | None = None
+    exact: bool = False
 
     def given(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -99,6 +100,7 @@ def to_filter(args: Filters, settings: Settings) -> query.Filter:
         participant=args.participant,
         tags=args.tags,
         search=args.search,
+        exact=args.exact,
         start=ctx.moment(args.start, "--from") if args.start else None,
         end=ctx.moment(args.end, "--to", end_of_day=True) if args.end else None,
     )

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store
+from summit_cli.cli.completion import complete_format, complete_zone
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import complete_format, complete_zone, only, settings_of, wired
+from summit_cli.cli.options import only, settings_of, wired
 from summit_cli.cli.output import Blob, Text
 from summit_cli.cli.settings import Settings
 from summit_cli.cli.writing import report_saved
@@ -163,6 +164,12 @@ def export_events(
         from summit_cli.interop import ics
 
         data = ics.to_ics([i.event for i in items], current.formats, name=name)
+        undated = sum(1 for i in items if i.event.start.tbd)
+        if undated:
+            settings.env.say(
+                f"{undated} event{'s' if undated != 1 else ''} with no date yet (tbd) "
+                "left out of the calendar"
+            )
     elif page:
         data = _page(current, spec, items, settings, title).encode("utf-8")
     else:
@@ -281,13 +288,24 @@ def import_events(
             "skip them.",
         ),
     ] = True,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="All or nothing: any event the import would repair or skip (ICS), or a "
+            "format it would create, is a problem, and nothing is written.",
+        ),
+    ] = False,
 ) -> Text | None:
     """Import events from a calendar file, a CSV or another store: all or nothing.
 
     Events are matched by id (an ICS event by its UID), so importing the same
     file twice changes nothing. Prints what was added, updated, unchanged and
-    skipped on stderr; any problem in the file stops the whole import and is
-    listed.
+    skipped on stderr. Any problem in a CSV, JSON or YAML file stops the whole
+    import and is listed. A calendar is read as calendar programs read it: an
+    event that cannot be placed is skipped, a flawed one repaired, each said with
+    its VEVENT number, line and UID; with --strict any of these stops the whole
+    import and is listed.
 
     Example: summits import invitation.ics --format geneva --dry-run
     """
@@ -295,18 +313,22 @@ def import_events(
     env = settings.env
     type_name = _kind_of(path, kind)
     data, source = read_bytes(path, env, store.MAX_STORE_BYTES)
-    how = importing.Reading(encoding=encoding, date_order=settings.date_order, zone=tz)
+    how = importing.Reading(
+        encoding=encoding, date_order=settings.date_order, zone=tz, strict=strict
+    )
     batch = importing.read_file(data, type_name, source, how)
     for note in batch.notes:
         env.say(note)
     importing.check(batch)
-    for warning in batch.warnings:
+    for warning in _first(batch.warnings):
         env.say(warning, kind="warning")
+    for skip in _first(batch.skipped):
+        env.say(f"skipped {skip}", kind="warning")
     report = importing.ImportReport()
 
     def change(current: Store) -> Store:
         return importing.merge_batch(
-            batch, current, default_format=fmt, update=update, report=report
+            batch, current, default_format=fmt, update=update, report=report, strict=strict
         )
 
     try:
@@ -316,17 +338,18 @@ def import_events(
     except importing.NothingToDo:
         saved = None
     merge = report.merge
-    skipped = [*report.skipped, *batch.skipped]
+    for warning in report.warnings:
+        env.say(warning, kind="warning")
     verb = "would import" if dry_run else "imported"
     env.say(
         f"{verb} {source}: {len(merge.added)} added, {len(merge.updated)} updated, "
-        f"{len(merge.unchanged)} unchanged, {len(skipped)} skipped"
+        f"{len(merge.unchanged)} unchanged, {len(report.skipped) + len(batch.skipped)} skipped"
     )
     for label, ids in (
         ("new formats", report.new_formats),
         ("added", merge.added),
         ("updated", merge.updated),
-        ("skipped", skipped),
+        ("skipped", report.skipped),
     ):
         if ids:
             env.say(f"  {label}: {_summary(list(ids))}")
@@ -337,6 +360,13 @@ def import_events(
     else:
         report_saved(settings, saved, "saved")
     return None
+
+
+def _first(lines: list[str], shown: int = 30) -> list[str]:
+    """At most *shown* report lines, the last saying how many more there are."""
+    if len(lines) <= shown:
+        return lines
+    return [*lines[: shown - 1], f"... and {len(lines) - shown + 1} more"]
 
 
 def _summary(ids: list[str], shown: int = 10) -> str:

@@ -33,8 +33,8 @@ def validate(
         typer.Option(
             "--strict",
             help="Also report warnings (unknown keys, round gaps and duplicates, ends before "
-            "starts in another zone, long-past events still scheduled); any warning then "
-            "makes the exit code 3.",
+            "starts in another zone, long-past events still scheduled, rough dates whose "
+            "window has passed with no date set); any warning then makes the exit code 3.",
         ),
     ] = False,
     report: Annotated[
@@ -70,7 +70,8 @@ def validate(
     if errors or (strict and warned):
         env.say(f"{location.path}: {summary}")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
-    hint = "" if strict or not warned else f" ({len(warned)} warnings: see --strict)"
+    plural = "warning" if len(warned) == 1 else "warnings"
+    hint = "" if strict or not warned else f" ({len(warned)} {plural}: see --strict)"
     env.say(f"{location.path}: valid{hint}")
 
 

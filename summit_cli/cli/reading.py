@@ -14,6 +14,7 @@ from summit_cli.cli.groups import Filters, Shown, horizon_end, members, to_filte
 from summit_cli.cli.output import Events, Text
 from summit_cli.errors import NotFound
 from summit_cli.query import Filter, Placed
+from summit_cli.timeline import instant_key
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -108,7 +109,12 @@ def run_upcoming(
     limit: int | None = None,
 ) -> Events:
     """``summits upcoming``: events not over at now, soonest first, with countdowns."""
-    items, why = ahead(settings, to_filter(filters, settings), within, include_all)
+    spec = to_filter(filters, settings)
+    items, why = ahead(settings, spec, within, include_all)
+    current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
+    late = query.still_expected(current, spec, settings.display, settings.now)
+    if late:
+        items = sorted([*late, *items], key=lambda p: instant_key(p.span))
     if limit is not None:
         items = items[:limit]
     if not items:

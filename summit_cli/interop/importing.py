@@ -8,12 +8,12 @@ batch and a store in, a new store and a report out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from summit_cli import query
-from summit_cli.errors import InvalidData, InvalidInput
+from summit_cli.errors import InvalidData, InvalidInput, Problem
 from summit_cli.interop.batch import Batch, events_of
-from summit_cli.model import Store
+from summit_cli.model import SLUG_RE, Format, Store
 from summit_cli.store.validation import validate_store
 from summit_cli.typed import DateOrder
 
@@ -29,6 +29,7 @@ class ImportReport:
     merge: query.MergeReport = field(default_factory=query.MergeReport)
     skipped: list[str] = field(default_factory=list)
     new_formats: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # formats created from a bare key
 
 
 def merge_batch(
@@ -38,11 +39,14 @@ def merge_batch(
     default_format: str | None,
     update: bool,
     report: ImportReport,
+    strict: bool = False,
 ) -> Store:
     """*current* with the batch's events (and the formats they need); fills *report*.
 
-    Raises InvalidInput for an unknown --format, InvalidData listing every problem
-    of the batch, NothingToDo when nothing would change.
+    An event's format that neither the store nor the file defines is created with its
+    key as its name (said in *report*; with *strict*, a problem instead). Raises
+    InvalidInput for an unknown --format, InvalidData listing every problem of the
+    batch, NothingToDo when nothing would change.
     """
     known = {**batch.formats, **current.formats}
     if default_format is not None and default_format not in known:
@@ -51,6 +55,7 @@ def merge_batch(
             f"{', '.join(known) or 'none defined'} "
             "(define one with: summits formats add KEY --name NAME)"
         )
+    batch = _with_named_formats(batch, known, strict, report)
     events = events_of(batch, current, default_format=default_format)
     used = {e.format for e in events if e.format}
     new_formats = [batch.formats[k] for k in batch.formats if k not in current.formats]
@@ -70,23 +75,70 @@ def merge_batch(
     return merged
 
 
+def _with_named_formats(
+    batch: Batch, known: dict[str, Format], strict: bool, report: ImportReport
+) -> Batch:
+    """*batch* with a key-only format for each format its events name that is defined
+    nowhere (a format key that cannot be one is left out of the event instead)."""
+    created: dict[str, Format] = {}
+    records = []
+    problems = []
+    for where, record in batch.records:
+        key = record.get("format")
+        if not isinstance(key, str) or key in known:
+            records.append((where, record))
+            continue
+        if strict:
+            problems.append(
+                Problem(
+                    where,
+                    f"format {key!r} is defined neither in the store nor in the file (--strict)",
+                )
+            )
+        elif SLUG_RE.match(key):
+            if key not in created:
+                created[key] = Format(key, key)
+                report.warnings.append(
+                    f"format {key!r} is defined neither in the store nor in the file: "
+                    "created with its key as its name"
+                )
+        else:
+            report.warnings.append(f"{where}: format {key[:60]!r} is not a format key; left out")
+            records.append((where, {**record, "format": None}))
+            continue
+        records.append((where, record))
+    if problems:
+        raise InvalidData(batch.source, [*batch.problems, *problems])
+    if not created and records == batch.records:
+        return batch
+    return replace(batch, records=records, formats={**batch.formats, **created})
+
+
 @dataclass(frozen=True)
 class Reading:
-    """How to read an input file: its codec (else UTF-8), the order of numeric dates, and
-    the venue zone of times that name none (CSV)."""
+    """How to read an input file: its codec (else UTF-8), the order of numeric dates, the
+    venue zone of times that name none (CSV), and whether anything the reader repairs or
+    skips is a problem instead (``--strict``)."""
 
     encoding: str | None = None
     date_order: DateOrder = field(default_factory=DateOrder)
     zone: str | None = None
+    strict: bool = False
 
 
 def read_file(data: bytes, kind: str, source: str, how: Reading | None = None) -> Batch:
     """A file's bytes as an import batch: ics, csv, or json/yaml (a store or a record list).
-    How the bytes were read ("read as cp1252") is in the batch's notes."""
+    How the bytes were read ("read as cp1252") is in the batch's notes. A calendar is read
+    liberally (UTF-8, else UTF-16 by its mark, else cp1252) unless --encoding names a codec."""
     from summit_cli.interop.textcodec import decode_text
 
     how = how or Reading()
-    text, notes = decode_text(data, source, how.encoding)
+    if kind == "ics" and how.encoding is None:
+        from summit_cli.interop.ics.lexer import decode_calendar
+
+        text, notes = decode_calendar(data)
+    else:
+        text, notes = decode_text(data, source, how.encoding)
     batch = read_batch(text, kind, source, how)
     batch.notes[:0] = notes
     return batch
@@ -100,7 +152,7 @@ def read_batch(text: str, kind: str, source: str, how: Reading | None = None) ->
     if kind == "ics":
         from summit_cli.interop.ics import ics_batch
 
-        return ics_batch(text, source)
+        return ics_batch(text, source, strict=how.strict)
     if kind == "csv":
         from summit_cli.interop.csv_in import csv_batch
 

@@ -107,28 +107,25 @@ def zone_label(zone: str | None, local: datetime) -> str:
 
 
 def is_uncertain(rec: Record) -> bool:
-    precision = rec.get("precision")
-    return precision is not None and precision != "exact"
+    """A rough date (a month, "late January", a quarter...) or none yet (tbd)."""
+    return rec.get("precision") not in (None, "day", "time")
 
 
 def uncertain_label(rec: Record) -> str:
-    """``late Jan 2022 (date tbc)`` from the record's ``start`` and ``precision``."""
-    precision = str(rec.get("precision")).lower()
+    """``late Jan 2022 (date tbc)`` (or ``date not set``) from the record's stored start."""
+    from summit_cli.model import parse_wall_time
+    from summit_cli.precision import describe
+
     start = text_of(rec, "start") or ""
-    match = re.match(r"(\d{4})(?:-(\d{2}))?", start)
-    if not match:
-        return f"{start or 'date'} (tbc)" if "tbc" in start else f"{start} (date tbc)".strip()
-    year, month = match.group(1), match.group(2)
-    words = [w for w in ("early", "mid", "late") if w in precision]
-    if month and 1 <= int(month) <= 12 and "year" not in precision:
-        if "quarter" in precision:
-            words.append(f"Q{(int(month) - 1) // 3 + 1}")
-            words.append(year)
-        else:
-            words.append(f"{MONTHS[int(month) - 1]} {year}")
-    else:
-        words.append(year)
-    return " ".join(words) + " (date tbc)"
+    try:
+        wall = parse_wall_time(start)
+    except ValueError:
+        return f"{start} (date tbc)".strip()
+    if wall.precision is None:
+        return f"{start} (date tbc)"
+    if wall.tbd:
+        return "date not set"
+    return f"{describe(wall.precision, wall.date)} (date tbc)"
 
 
 @dataclass(frozen=True, slots=True)

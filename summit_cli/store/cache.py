@@ -26,9 +26,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any
 
-# 7: rdates, overrides, extra; 6: stat + BLAKE2b key; 5: checksums; 4: meets; 3: YAML outline;
-# 2: marshal
-FORMAT = 7
+# 8: rough dates; 7: rdates, overrides, extra; 6: stat + BLAKE2b key; 5: checksums;
+# 4: meets; 3: YAML outline; 2: marshal
+FORMAT = 8
 # How much older than the last verification a file's times must be for its stat to be trusted:
 # file systems stamp times from a coarse clock (a few ms on ext4, 2 s on FAT).
 RACY_NS = 2_000_000_000
@@ -164,6 +164,8 @@ def _wall_out(wall: Any) -> Any:
     clock = wall.time
     seconds = None if clock is None else clock.hour * 3600 + clock.minute * 60 + clock.second
     offset = None if wall.offset is None else int(wall.offset.total_seconds())
+    if wall.precision is not None:
+        return (wall.date.toordinal(), seconds, offset, wall.precision)
     return (wall.date.toordinal(), seconds, offset)
 
 
@@ -180,7 +182,7 @@ def _wall_in_factory() -> Callable[[Any], Any]:
             return None
         wall = seen.get(raw)
         if wall is None:
-            ordinal, seconds, offset = raw
+            ordinal, seconds, offset, *rough = raw
             clock = (
                 None if seconds is None else time(seconds // 3600, seconds // 60 % 60, seconds % 60)
             )
@@ -188,6 +190,7 @@ def _wall_in_factory() -> Callable[[Any], Any]:
                 date.fromordinal(ordinal),
                 clock,
                 None if offset is None else timedelta(seconds=offset),
+                rough[0] if rough else None,
             )
             seen[raw] = wall
         return wall

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from summit_cli.model import Change, Event
 from summit_cli.safetext import one_line, visible
@@ -69,6 +69,8 @@ def local_when(span: Span) -> str:
     """The event's time at the venue: ``2022-01-10 Mon 09:00 CET``, multi-day as a range;
     a range across a DST change names both zones (``01:30 CEST–03:30 CET``)."""
     start = span.start.astimezone(span.zone) if span.start.tzinfo is not None else span.start
+    if span.precision is not None:
+        return rough_when(span)
     if span.all_day:
         text = f"{start:%Y-%m-%d %a}"
         if span.day_count() > 1:
@@ -86,6 +88,19 @@ def local_when(span: Span) -> str:
         zone_name = end_zone
     text = begin + (f"–{end:%H:%M}" if end.date() == start.date() else f" → {end:%m-%d %H:%M}")
     return f"{text} {zone_name}".rstrip()
+
+
+def rough_when(span: Span) -> str:
+    """A rough date as people read it: "late Jan 2022 (date tbc)", "date not set"."""
+    from summit_cli.precision import describe
+
+    if span.tbd:
+        return "date not set"
+    first = span.start.astimezone(span.zone).date()
+    if span.precision == "day":  # an exact start with a rough end
+        last = (span.end - timedelta(microseconds=1)).astimezone(span.zone).date()
+        return f"{first:%Y-%m-%d %a} → {last:%Y-%m} (end tbc)"
+    return f"{describe(span.precision or 'day', first)} (date tbc)"
 
 
 def display_when(span: Span, display: tzinfo) -> str:
@@ -149,6 +164,8 @@ def change_text(change: Change) -> str:
 def original_start(event: Event) -> str | None:
     """The start before the latest move (postponement, reschedule), from the history."""
     for change in reversed(event.history):
+        if change.change in {"date set", "date revised"}:
+            continue  # a rough date made exact did not move: it was never on another day
         if change.start_before and change.start_before != event.start.isoformat():
             return change.start_before
     return None

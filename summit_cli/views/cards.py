@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from summit_cli.links import linked
 from summit_cli.model import Override, Status, Store
 from summit_cli.query import Placed
 from summit_cli.safetext import one_line, visible
-from summit_cli.timeline import Phase, countdown
+from summit_cli.timeline import Phase, countdown, span_of
 from summit_cli.views.base import (
     STATUS_STYLE,
     Card,
@@ -32,6 +33,9 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
             ("format", Cell(name + (f", round {event.round}" if event.round else ""), "format"))
         )
     lines.append(("when", Cell(local_when(span))))
+    if span.precision is not None and not span.tbd:
+        first, last = span.first_day(), span.last_day()
+        lines.append(("window", Cell(f"{first:%Y-%m-%d %a} – {last:%Y-%m-%d %a}", "dim")))
     if event.timezone:
         lines.append(("venue zone", Cell(event.timezone, "dim")))
     elif not span.all_day:
@@ -84,6 +88,9 @@ def event_card(item: Placed, store: Store, display: tzinfo, now: datetime) -> Ca
             lines.append((label, Cell(visible(value).replace("\\n", "\n"))))
     if event.tags:
         lines.append(("tags", Cell(one_line(", ".join(event.tags)))))
+    for word, other in linked(store, event):
+        first = span_of(other, display).first_day()
+        lines.append((word, Cell(f"{other.id} ({one_line(other.title)}, {first:%Y-%m-%d})")))
     for change in event.history:
         lines.append(("history", Cell(change_text(change), "dim")))
     links = []

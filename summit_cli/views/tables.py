@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from summit_cli.links import LINK_WORDS
 from summit_cli.query import FormatSummary, Placed
 from summit_cli.safetext import one_line
 from summit_cli.timeline import Phase, countdown
@@ -59,6 +60,33 @@ def events_table(
             row.append(Cell(count.text, "ongoing" if count.phase is Phase.ONGOING else "countdown"))
         rows.append(row)
     return TableView(columns, rows, title=title)
+
+
+def thread_table(items: list[Placed], wanted: str) -> TableView:
+    """The story of a negotiation (``thread``): its events in time order and how each is
+    linked to the ones before it; the event asked for is marked."""
+    columns = [
+        Column("When (venue)"),
+        Column("Title", wrap=True, min_width=18, comfort=60),
+        Column("Format"),
+        Column("Status"),
+        Column("Linked", wrap=True, min_width=16, priority=1),
+    ]
+    rows = []
+    for item in items:
+        event = item.event
+        links = "; ".join(f"{LINK_WORDS[key][0]} {target}" for key, target in event.links().items())
+        title = one_line(event.title) + ("  ◀" if event.id == wanted else "")
+        rows.append(
+            [
+                Cell(local_when(item.span)),
+                Cell(title, "title"),
+                Cell(one_line(format_text(event)), "format"),
+                Cell(event.status.value, STATUS_STYLE[event.status.value]),
+                Cell(links, "dim"),
+            ]
+        )
+    return TableView(columns, rows)
 
 
 def formats_table(summaries: list[FormatSummary], now: datetime) -> TableView:

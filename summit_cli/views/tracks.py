@@ -23,6 +23,7 @@ from summit_cli.views.base import (
     format_text,
     original_start,
     place_text,
+    rough_when,
 )
 from summit_cli.views.monthgrid import (
     add_months,
@@ -142,11 +143,14 @@ def event_line(item: Placed, *, short_day: bool, gap: int | None, track: str | N
     day = f"{first:%d} {weekday_name(first)}" if short_day else long_day(first)
     status = event.status.value
     was = original_start(event)
+    rough = span.precision is not None
+    if rough:  # dimmed, with the window in words: no day is made up
+        day = rough_when(span).replace(" (date tbc)", "")
     return Line(
-        day=Cell(day),
-        clock=Cell(clock_text(span), "dim"),
-        glyph=Cell(KIND_GLYPHS.get(event.kind, "·"), STATUS_STYLE[status]),
-        title=Cell(one_line(event.title), TITLE_STYLE[status]),
+        day=Cell(day, "dim" if rough else None),
+        clock=Cell("date tbc" if rough and not span.tbd else clock_text(span), "dim"),
+        glyph=Cell(KIND_GLYPHS.get(event.kind, "·"), "dim" if rough else STATUS_STYLE[status]),
+        title=Cell(one_line(event.title), "dim" if rough else TITLE_STYLE[status]),
         track=Cell(one_line(format_text(event) if track is None else track), "format"),
         gap=Cell(gap_text(gap), "dim"),
         status=Cell(status, STATUS_STYLE[status]),
@@ -223,7 +227,7 @@ def timeline_view(
     else:
         for item in items:
             first = item.span.first_day()
-            title = month_title(first.year, first.month)
+            title = "Date not set" if item.span.tbd else month_title(first.year, first.month)
             if groups and groups[-1][0] == title:
                 groups[-1][1].append(item)
             else:
@@ -289,9 +293,11 @@ def calendar_view(
     shown: list[Placed] = []
     for item in items:
         first, last = item.span.first_day(), item.span.last_day()
-        if last < lo or first >= hi:
+        if item.span.tbd or last < lo or first >= hi:
             continue
         shown.append(item)
+        if item.span.precision is not None:
+            continue  # a rough date marks no day: it is listed under the grid
         day = max(first, lo)
         while day <= last and day < hi:
             marks.setdefault(day, []).append(item)

@@ -20,8 +20,11 @@ Mapping (documented in the README):
   definitions of the formats it uses in ``X-SUMMITS-FORMATS`` (JSON).
 
 Import reads any VEVENT: a foreign event gets the id ``ics-<hash of its UID>``,
-so importing the same invitation twice (or an updated one) never duplicates.
-Recurrence rules are not read yet: the first occurrence is imported, with a warning.
+so importing the same invitation twice (or an updated one) never duplicates. It is
+liberal, as calendar programs are (``read``): RRULE, RDATE, EXDATE and changed
+occurrences (RECURRENCE-ID) become the series' rrule, rdates, exdates and overrides;
+times in any zone (UTC, Windows names, the file's own VTIMEZONE, X-WR-TIMEZONE) are
+read as the instants they name; a flawed event is repaired or skipped, and said.
 """
 
 from __future__ import annotations

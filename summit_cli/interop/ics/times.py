@@ -19,8 +19,28 @@ STATUS_TO_ICS = {
     Status.POSTPONED: "TENTATIVE",
     Status.CANCELLED: "CANCELLED",
 }
+
+
 # Single-valued text fields carried as X-SUMMITS-<KEY>.
-X_TEXT_KEYS = ("kind", "format", "venue", "city", "country", "status", "outcome", "notes")
+def x_name(key: str) -> str:
+    """The property that carries the stored key *key*: ``agreed_at`` -> X-SUMMITS-AGREED-AT
+    (a property name has letters, digits and hyphens only: RFC 5545 3.1)."""
+    return X + key.upper().replace("_", "-")
+
+
+X_TEXT_KEYS = (
+    "kind",
+    "format",
+    "venue",
+    "city",
+    "country",
+    "status",
+    "outcome",
+    "notes",
+    "follows",
+    "agreed_at",
+    "part_of",
+)
 # Multi-valued fields: one X-SUMMITS-<KEY> property per item.
 X_LIST_KEYS = {"participants": "PARTICIPANT", "sources": "SOURCE", "tags": "TAG"}
 
@@ -57,7 +77,13 @@ def _moment(wall: WallTime, zone: tzinfo | None) -> datetime:
 def ics_times(
     start: WallTime, end: WallTime | None, tz_name: str | None
 ) -> tuple[date | datetime, date | datetime | None]:
-    """(DTSTART, DTEND) for stored times; DTEND is None for a timed event without end."""
+    """(DTSTART, DTEND) for stored times; DTEND is None for a timed event without end.
+    A rough date is its window, as an all-day span (``X-SUMMITS-PRECISION`` says so)."""
+    if start.rough or (end is not None and end.rough):
+        first, last = start.window()
+        if end is not None:
+            last = max(last, end.window()[1])
+        return first, last + timedelta(days=1)
     zone = _zone(tz_name)
     if start.date_only and start.offset is None and (end is None or end.date_only):
         last = end.date if end is not None else start.date

@@ -29,6 +29,7 @@ from summit_cli.interop.ics.times import (
     ics_times,
     uid_for,
     walls_from_ics,
+    x_name,
 )
 from summit_cli.model import Event, Format
 from summit_cli.safetext import terminal_safe
@@ -118,12 +119,16 @@ def _vevent(event: Event, formats: Mapping[str, Format], stamp: datetime | None)
     categories = list(dict.fromkeys(c for c in (event.format, event.kind, *event.tags) if c))
     if categories:
         item.add("categories", [_shown(c) for c in categories])
-    item.add("status", STATUS_TO_ICS[event.status])
+    rough = event.start.rough or (event.end is not None and event.end.rough)
+    # A rough date is a tentative all-day span in calendar apps: the window it may fall in.
+    item.add("status", "TENTATIVE" if rough else STATUS_TO_ICS[event.status])
+    if rough:
+        item.add(X + "PRECISION", _x(event.start.precision or "day"))
     # What ICS has no place for, so that import gives back exactly this event.
     plain = event.to_plain()
     for key in X_TEXT_KEYS:
         if plain[key] is not None:
-            item.add(X + key.upper(), _x(plain[key]))
+            item.add(x_name(key), _x(plain[key]))
     if event.round is not None:
         item.add(X + "ROUND", _x(str(event.round)))
     for key, name in X_LIST_KEYS.items():
@@ -170,6 +175,8 @@ def to_ics(
         calendar.add(X + "FORMATS", _x(json.dumps(definitions, ensure_ascii=False)))
     items = []
     for event in events:
+        if event.start.tbd:
+            continue  # no date yet: a calendar has nowhere to put it (export says so)
         master = _vevent(event, formats, stamp)
         items.append(master)
         items += override_vevents(event, master, _shown, _x)
@@ -212,6 +219,8 @@ def _zones(events: Sequence[Event], items: Sequence[Any]) -> list[Any]:
 
 def _days(event: Event) -> list[date]:
     """Every date an event's exported times name."""
+    if event.start.tbd:
+        return []
     days = [event.start.date, *(w.date for w in (event.end, *event.rdates) if w is not None)]
     for change in event.overrides:
         days += [change.of, *(w.date for w in (change.start, change.end) if w is not None)]
