@@ -3,6 +3,7 @@
 Usage:
     python scripts/bench.py            # full run (1k, 10k, 100k-event stores)
     python scripts/bench.py --quick    # small sizes and fewer repeats (CI smoke run)
+    python scripts/bench.py --markdown docs/performance.md   # also write the docs page
 
 Every command runs as a real process of the installed ``summits`` entry point.
 CPU time is the child's user+system time (os.wait4), so other load on the
@@ -26,6 +27,8 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench_page import Report, Section, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -162,6 +165,13 @@ def _changed_lines(before: str, after: str) -> int:
     return sum(1 for line in diff if line[:1] in "+-" and line[:3] not in {"+++", "---"})
 
 
+STARTUP_TITLE = "start-up, bundled store: CPU time against `python -c pass`"
+STARTUP_HEADER = ["command (bundled store)", "cpu ms", "ratio", "budget", "", "wall ms", "peak MiB"]
+BIG_TITLE = "upcoming --format geneva --output json on generated stores (warm = parse cache built)"
+BIG_HEADER = ["events", "store", "cold s", "warm wall s", "peak MiB", "<1 s, <300 MiB"]
+WRITE_HEADER = ["command", "wall s", "peak MiB", "lines changed", "budget s", ""]
+
+
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
@@ -170,13 +180,26 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(out)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument("--repeat", type=int, default=None, help="runs per start-up command")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="also write the figures as a Markdown page (docs/performance.md)",
+    )
+    args = parser.parse_args(argv)
+    report = Report(quick=args.quick)
+    if argv is None:
+        argv = sys.argv[1:]
+    report.command = " ".join(["python scripts/bench.py", *argv])
+    started = time.perf_counter()
+    report.load = os.getloadavg()[0]
     repeat = args.repeat or (5 if args.quick else 21)
     sizes = (1000,) if args.quick else (1000, 10_000, 100_000)
+    report.sizes = sizes
     work = Path(tempfile.mkdtemp(prefix="summits-bench-"))
     # Measure what users run: byte-code cached (as pip install leaves it), no debug variables.
     env = {
@@ -284,17 +307,23 @@ def main() -> int:
                 f"{rss / 1024:.0f}",
             ]
         )
+    report.date = time.strftime("%Y-%m-%d")
+    report.repeat = repeat
     print(
-        f"summits benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+        f"summits benchmark, {report.date}, {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {repeat} runs each"
     )
     print()
-    print(
-        table(
-            rows,
-            ["command (bundled store)", "cpu ms", "ratio", "budget", "", "wall ms", "peak MiB"],
-        )
+    print(table(rows, STARTUP_HEADER))
+    report.sections.append(Section(STARTUP_TITLE, STARTUP_HEADER, rows))
+    closest = max(
+        (r for r in rows if r[3]), key=lambda r: float(r[2][:-1]) / float(r[3][:-1]), default=None
     )
+    if closest is not None:
+        report.findings.append(
+            f"Closest to its budget: {closest[0]}, at {closest[2]} `python -c pass` "
+            f"(budget {closest[3]})."
+        )
 
     big_rows = []
     per_event: list[float] = []
@@ -322,9 +351,14 @@ def main() -> int:
                 ]
             )
     print()
-    print("upcoming --format geneva --output json on generated stores (warm = parse cache built)")
-    print(
-        table(big_rows, ["events", "store", "cold s", "warm wall s", "peak MiB", "<1 s, <300 MiB"])
+    print(BIG_TITLE)
+    print(table(big_rows, BIG_HEADER))
+    report.sections.append(Section(BIG_TITLE, BIG_HEADER, big_rows))
+    colds = [f"{r[2]} s for {r[0]} events" for r in big_rows if r[1] == "yaml"]
+    report.findings.append(
+        "The first read after a YAML store changed outside summits parses it once (cold): "
+        + ", ".join(colds)
+        + "; later reads use the parse cache (warm)."
     )
 
     n = 1000 if args.quick else 10_000
@@ -380,23 +414,31 @@ def main() -> int:
     after_lines = set(after.splitlines())
     kept = sum(1 for ln in untouched_before if ln in after_lines)
     print()
-    print(f"writes to a {n:,}-event YAML store with comments")
-    print(table(write_rows, ["command", "wall s", "peak MiB", "lines changed", "budget s", ""]))
+    write_title = f"writes to a {n:,}-event YAML store with comments"
+    print(write_title)
+    print(table(write_rows, WRITE_HEADER))
     comments_before = [ln for ln in before.splitlines() if ln.lstrip().startswith("#")]
     comments_after = [ln for ln in after.splitlines() if ln.lstrip().startswith("#")]
-    print(
+    notes = [
         "(the first write after the file changed outside summits, parse cache cold: "
-        f"{cold_write.wall:.3f} s)"
-    )
-    print(
+        f"{cold_write.wall:.3f} s)",
         f"comments kept: {len(comments_after)}/{len(comments_before)}; lines kept: "
-        f"{kept}/{len(untouched_before)}"
-    )
+        f"{kept}/{len(untouched_before)}",
+    ]
     if per_event:
-        print(
+        notes.append(
             "JSON store cost per event (warm wall): "
             + ", ".join(f"{s * 1e6:.1f} us at {n:,}" for s, n in zip(per_event, sizes, strict=True))
         )
+    for note in notes:
+        print(note)
+    report.sections.append(Section(write_title, WRITE_HEADER, write_rows, notes))
+    report.over = failed
+    report.seconds = time.perf_counter() - started
+    if args.markdown is not None:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(render_markdown(report), encoding="utf-8")
+        print(f"wrote {args.markdown}")
     shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
 

@@ -27,8 +27,8 @@ from summit_cli.model import (
     Status,
     Store,
     WallTime,
-    check_choice,
 )
+from summit_cli.plaincheck import check_choice
 from summit_cli.typed import Context
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)

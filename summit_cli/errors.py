@@ -65,3 +65,19 @@ class StoreIOError(SummitsError):
 
 class ExecFailed(SummitsError):
     """A command run for an event (``remind --exec``) failed, timed out or could not start."""
+
+
+class RemoteError(SummitsError):
+    """A remote (a CalDAV calendar, an ICS feed) could not be synced."""
+
+
+class RemoteUnreachable(RemoteError):
+    """The server did not answer, went away mid-sync, or answered with a server error."""
+
+
+class RemoteAuthFailed(RemoteError):
+    """The server refused the credentials, or no credentials could be had."""
+
+
+class ReadOnlyEvent(InvalidInput):
+    """The event comes from a read-only feed: the next sync would undo any change to it."""

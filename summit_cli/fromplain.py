@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from summit_cli.errors import Problem
 from summit_cli.fromplain_series import extra_from_plain, series_from_plain
+from summit_cli.ids import generate_id
 from summit_cli.links import link_problems
 from summit_cli.model import (
     CHANGE_KEYS,
@@ -26,7 +27,6 @@ from summit_cli.model import (
     Format,
     Status,
     Store,
-    generate_id,
     meets_id,
 )
 from summit_cli.plaincheck import Collector, shown, text_list, text_value, type_name, wall_value
@@ -191,8 +191,9 @@ def _history(value: Any, where: str, out: Collector) -> tuple[Change, ...]:
             key: text_value(item, key, at, out, required=key in {"at", "change"}, max_len=5000)
             for key in CHANGE_KEYS
         }
+        extra = extra_from_plain(item, at, out, known=CHANGE_KEYS)
         if fields["at"] is not None and fields["change"] is not None:
-            changes.append(Change(**fields))  # type: ignore[arg-type]
+            changes.append(Change(**fields, extra=extra))  # type: ignore[arg-type]
     return tuple(changes)
 
 

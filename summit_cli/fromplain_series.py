@@ -8,7 +8,7 @@ by its date at the venue. Nothing here reads files, the clock or the environment
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -168,7 +168,7 @@ def series_from_plain(raw: Mapping[str, Any], where: str, out: Collector) -> Ser
 
 
 def extra_from_plain(
-    raw: Mapping[str, Any], where: str, out: Collector
+    raw: Mapping[str, Any], where: str, out: Collector, known: Sequence[str] = EVENT_KEYS
 ) -> tuple[tuple[str, str], ...]:
     """The keys of *raw* that summits does not know, as (key, JSON text), sorted by key.
 
@@ -178,7 +178,7 @@ def extra_from_plain(
     import json
 
     extra = []
-    for key in sorted(k for k in raw if k not in EVENT_KEYS):
+    for key in sorted((k for k in raw if k not in known), key=str):
         if not isinstance(key, str):
             out.add(where, f"a key must be text, not {type_name(key)}")
             continue

@@ -227,10 +227,18 @@ class Change:
     start_before: str | None = None
     end_before: str | None = None
     reason: str | None = None
+    # Keys summits does not know (another tool's, a teammate's newer summits): kept, as
+    # (key, value as JSON text), sorted by key.
+    extra: tuple[tuple[str, str], ...] = ()
 
     def to_plain(self) -> dict[str, Any]:
         plain = {key: getattr(self, key) for key in CHANGE_KEYS}
-        return {k: v for k, v in plain.items() if v is not None}
+        kept = {k: v for k, v in plain.items() if v is not None}
+        if self.extra:
+            import json
+
+            kept.update((key, json.loads(value)) for key, value in self.extra)
+        return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,35 +436,3 @@ class Store:
 
     def with_format(self, fmt: Format) -> Store:
         return replace(self, formats={**self.formats, fmt.key: fmt})
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens (for generated ids)."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def generate_id(event: Event, taken: set[str] | frozenset[str]) -> str:
-    """``<date>-<place>-<format or kind>``, made unique against *taken*."""
-    parts = [event.start.isoformat().lower() if event.start.rough else event.start.date.isoformat()]
-    place = slugify(event.city or event.venue or "")
-    if place:
-        parts.append(place)
-    parts.append(slugify(event.format or event.kind) or "event")
-    base = "-".join(parts)[:90].strip("-")
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    return candidate
-
-
-def check_choice(value: str, allowed: tuple[str, ...], option: str) -> str:
-    """*value* when it is one of *allowed*; else the usage error naming them (exit 2)."""
-    if value not in allowed:
-        from summit_cli.errors import InvalidInput
-
-        raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
-    return value

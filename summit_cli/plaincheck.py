@@ -109,3 +109,12 @@ def wall_value(
     except ValueError as exc:
         out.add(where, f"{key}: {exc}")
         return None
+
+
+def check_choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """*value* when it is one of *allowed*; else the usage error naming them (exit 2)."""
+    if value not in allowed:
+        from summit_cli.errors import InvalidInput
+
+        raise InvalidInput(f"{option} {value!r} is not one of: {', '.join(allowed)}")
+    return value

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from summit_cli.errors import InvalidData, InvalidInput, NotFound, Problem
-from summit_cli.model import Event, Format, Status, Store, generate_id
+from summit_cli.ids import generate_id
+from summit_cli.model import Event, Format, Status, Store
 from summit_cli.timeline import Phase, Span, instant_key, overlaps, phase, span_of
 
 

@@ -56,7 +56,8 @@ FIELD_DOCS: dict[str, str] = {
     "working-dinner or other",
     "format": "negotiation format key (e.g. geneva) or null",
     "round": "round number within the format, or null",
-    "start": "start as stored: local wall time YYYY-MM-DD[THH:MM[:SS]][offset]",
+    "start": "start as stored: local wall time YYYY-MM-DD[THH:MM[:SS]][offset], or a rough date "
+    "(2022-01, 2022-01-late, 2022-W03, 2022-Q1, 2022-H1, 2022, tbd)",
     "end": "end as stored (a date-only end is inclusive), or null",
     "timezone": "IANA zone of the venue, or null (floating)",
     "venue": "building or place",
@@ -74,8 +75,10 @@ FIELD_DOCS: dict[str, str] = {
     "end_local": "end instant (exclusive), ISO 8601 with the venue's offset, or null",
     "start_utc": "start instant in UTC, ISO 8601 with Z (null when floating)",
     "end_utc": "end instant in UTC, or null",
-    "phase": "upcoming, ongoing or past, at now",
-    "starts_in_seconds": "start minus now in seconds (negative once started)",
+    "phase": "upcoming, ongoing or past, at now; overdue: a rough date whose window has passed "
+    "with no date set",
+    "starts_in_seconds": "start minus now in seconds (negative once started); null when no date "
+    "is set (tbd)",
     "countdown": "the countdown as text: 'in 9 days', 'ongoing, day 2 of 2', '3 days ago'",
     "rrule": "RFC 5545 recurrence rule of a series (e.g. FREQ=WEEKLY;BYDAY=TH), or null",
     "exdates": "list of dates (at the venue) whose occurrence of the series is skipped",

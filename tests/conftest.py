@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from summit_cli.cli import app
 
+pytest_plugins = ["servers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "summits.yaml"
 

@@ -360,13 +360,9 @@ def _documentation() -> str:
     return "\n".join(page.read_text(encoding="utf-8") for page in pages if page.is_file())
 
 
-def _documented_csv_header() -> list[str]:
-    line = next(ln for ln in _documentation().splitlines() if ln.startswith("id,title,"))
-    return line.split(",")
-
-
 def test_docs_give_the_record_keys_as_the_csv_header() -> None:
-    assert _documented_csv_header() == list(rec.RECORD_KEYS)
+    headers = [ln.split(",") for ln in _documentation().splitlines() if ln.startswith("id,title,")]
+    assert list(rec.RECORD_KEYS) in headers
 
 
 def test_docs_name_the_schema_file_and_every_record_key() -> None:

@@ -131,3 +131,28 @@ def test_links_survive_export_and_import(invoke: Any, tmp_path: Path, output: st
     assert got[SSD] == (None, CALL, None)
     assert got[DINNER] == (None, None, SSD)
     assert got[CALL] == ("2021-12-07-virtual-summit", None, None)
+
+
+def test_an_import_leaves_out_links_to_events_it_does_not_bring(
+    invoke: Any, tmp_path: Path
+) -> None:
+    # An export of one format names the call where it was agreed, which it does not carry.
+    exported = tmp_path / "geneva.ics"  # ICS carries the format's definition
+    ok(invoke("export", "--format", "geneva", "-o", str(exported)))
+    target = str(tmp_path / "new.yaml")
+    strict = invoke("--store", target, "import", "--strict", str(exported))
+    assert strict.exit_code == INVALID_DATA and f"agreed-at {CALL}" in strict.stderr
+    done = ok(invoke("--store", target, "import", str(exported)))
+    assert f"{SSD}: link left out, no such event here: agreed-at {CALL}" in done.stderr
+    got = {r["id"]: (r["agreed_at"], r["part_of"]) for r in
+           as_json(invoke("--store", target, "list", "--output", "json"))}  # fmt: skip
+    assert got == {DINNER: (None, SSD), SSD: (None, None)}  # the link within the file stays
+
+
+def test_each_left_out_link_is_said_once(invoke: Any, tmp_path: Path) -> None:
+    # The store's transaction may run the import twice (fast path, then round trip).
+    exported = ok(invoke("--now", "2022-01-01", "list", "--format", "geneva", "--output", "json"))
+    target = str(tmp_path / "talks.yaml")
+    ok(invoke("--store", target, "formats", "add", "geneva", "--name", "Geneva"))
+    done = ok(invoke("--store", target, "import", "-", "--type", "json", input=exported.stdout))
+    assert done.stderr.count("link left out") == 1

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from summit_cli.fromplain import store_from_plain
+from summit_cli.ids import generate_id, slugify
 from summit_cli.model import (
     EVENT_KEYS,
     KINDS,
@@ -18,9 +19,7 @@ from summit_cli.model import (
     Status,
     Store,
     WallTime,
-    generate_id,
     parse_wall_time,
-    slugify,
 )
 
 # ------------------------------------------------------------ parse_wall_time

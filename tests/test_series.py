@@ -309,3 +309,28 @@ def test_a_rule_that_never_matches_is_refused_quickly() -> None:
                                        "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"}]}
         )  # fmt: skip
         assert problems == []
+
+
+def test_a_history_entry_keeps_the_keys_summits_does_not_know(invoke: Any, tmp_path: Path) -> None:
+    # Issue 14: "history entries keep every key they carry" (a teammate's newer summits,
+    # another tool), through edits, the parse cache and every export.
+    path = tmp_path / "h.yaml"
+    path.write_text(
+        'version: 1\nevents:\n  - id: e\n    title: E\n    start: "2022-01-10"\n'
+        "    history:\n      - {at: '2022-01-05T10:00:00Z', change: postponed,"
+        " by: anna, ticket: {n: 7}}\n",
+        encoding="utf-8",
+    )
+    want = [{"at": "2022-01-05T10:00:00Z", "change": "postponed", "by": "anna", "ticket": {"n": 7}}]
+    ok(invoke("--store", str(path), "edit", "e", "--set", "notes=x"))
+    assert "by: anna, ticket: {n: 7}" in path.read_text(encoding="utf-8")
+    for _ in range(2):  # a cold read, then the cache
+        (got,) = as_json(invoke("--store", str(path), "list", "--output", "json"))
+        assert got["history"] == want
+    for output in ("ics", "csv", "json"):
+        exported = tmp_path / f"h.{output}"
+        ok(invoke("--store", str(path), "export", "--output", output, "-o", str(exported)))
+        target = tmp_path / f"back-{output}.yaml"
+        ok(invoke("--store", str(target), "import", str(exported)))
+        (back,) = as_json(invoke("--store", str(target), "list", "--output", "json"))
+        assert back["history"] == want, output

@@ -109,6 +109,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "maintenance",
         "Restore the store as it was before the last write (add, edit, remove, formats add...).",
     ),
+    "remote": (
+        "sync",
+        "Where this store syncs: CalDAV calendars (two-way) and ICS feeds (read-only).",
+    ),
+    "sync": ("sync", "Sync the store with its remotes: push and pull changes, settle conflicts."),
 }
 
 

@@ -15,6 +15,7 @@ from summit_cli.cli.writing import write
 from summit_cli.edits import EDITABLE, Fields
 from summit_cli.errors import InvalidInput
 from summit_cli.model import Event, Store
+from summit_cli.sync.readonly import refuse_feed_events
 
 ReasonOpt = Annotated[
     str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the event's history).")
@@ -63,6 +64,7 @@ def edit(
     Example: summits edit 2022-01-10-geneva-ssd --set outcome="No breakthrough" --round 3
     """
     settings = settings_of(ctx)
+    refuse_feed_events(settings.location(), [event_id])
     typed = {"title": title, **fields.stored()}
     if not sets and not unsets and all(v is None for v in typed.values()):
         raise InvalidInput(
@@ -110,6 +112,7 @@ def postpone(
     Example: summits postpone 2022-01-13-vienna-osce --to 2022-01-20 --reason "host request"
     """
     settings = settings_of(ctx)
+    refuse_feed_events(settings.location(), [event_id])
 
     def change(current: Store) -> Store:
         old = query.find_event(current, event_id)
@@ -131,6 +134,7 @@ def cancel(
     Example: summits cancel 2022-01-13-vienna-osce --reason "no agreement on the agenda"
     """
     settings = settings_of(ctx)
+    refuse_feed_events(settings.location(), [event_id])
 
     def change(current: Store) -> Store:
         old = query.find_event(current, event_id)
@@ -159,6 +163,7 @@ def remove(
     """
     settings = settings_of(ctx)
     wanted = list(dict.fromkeys(ids))
+    refuse_feed_events(settings.location(), wanted)
     current = store.read_store(settings.location())
     for event_id in wanted:
         query.find_event(current, event_id)  # NotFound names the first missing id

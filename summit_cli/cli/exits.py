@@ -10,6 +10,9 @@ Exit codes (the same for every command; documented in docs/scripting.md):
  4    store busy or changed on disk by another program: retry
  5    permission or I/O error (read-only folder, full disk...)
  6    a command run by ``remind --exec`` failed or timed out (retried by the next run)
+ 7    sync: a remote is unreachable or failed (no answer, server error, cut mid-sync)
+ 8    sync: a remote refused the credentials (or none could be had)
+ 9    sync: done, but conflicting changes were settled by the rule (the other version kept)
  70   internal error (a bug: please report it, with SUMMITS_DEBUG=1 output)
  130  interrupted (Ctrl-C)
 ====  ==============================================================
@@ -36,6 +39,9 @@ class ExitCode(IntEnum):
     BUSY = 4
     IO_ERROR = 5
     EXEC_FAILED = 6
+    UNREACHABLE = 7
+    AUTH_FAILED = 8
+    CONFLICTS = 9
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -48,6 +54,8 @@ _CODES: list[tuple[type[errors.SummitsError], ExitCode]] = [
     (errors.StoreChanged, ExitCode.BUSY),
     (errors.StoreIOError, ExitCode.IO_ERROR),
     (errors.ExecFailed, ExitCode.EXEC_FAILED),
+    (errors.RemoteAuthFailed, ExitCode.AUTH_FAILED),
+    (errors.RemoteError, ExitCode.UNREACHABLE),
 ]
 
 

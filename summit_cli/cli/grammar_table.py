@@ -85,6 +85,12 @@ SPECS: tuple[tuple[Any, ...], ...] = (
     ('update', 'off', 'bool', None, None, None),
     ('strict', 'flag', 'bool', None, None, None),
     ('report', 'value', 'choice', (('text', 'json'), True), None, 'FORMAT'),
+    ('user', 'value', 'str', None, None, 'USER'),
+    ('password_env', 'value', 'str', None, None, 'VAR'),
+    ('password_cmd', 'value', 'str', None, None, 'COMMAND'),
+    ('feed', 'flag', 'bool', None, None, None),
+    ('output', 'value', 'choice', (('plain', 'json', 'yaml'), True), None, 'FORMAT'),
+    ('prefer', 'value', 'choice', (('local', 'remote'), False), None, 'SIDE'),
 )
 GLOBAL: dict[str, int] = {'--store': 0, '--now': 1, '--tz': 2, '--date-order': 3, '--lock-timeout': 4, '--version': 5, '--install-completion': 6, '--show-completion': 7}
 GLOBAL_DEFAULTS: dict[str, Any] = {'store_path': None, 'now': None, 'tz': None, 'date_order': None, 'lock_timeout': 10.0, 'version': False, 'install_completion': None, 'show_completion': None}
@@ -113,4 +119,9 @@ COMMANDS: dict[str, tuple[dict[str, int], dict[str, Any], int]] = {
     'schema': ({}, {}, 0),
     'validate': ({'--strict': 70, '--output': 71, '-o': 71}, {'strict': False, 'report': 'text'}, 0),
     'undo': ({'--dry-run': 43}, {'dry_run': False}, 0),
+    'remote': ({}, {}, 0),
+    'remote add': ({'--user': 72, '--password-env': 73, '--password-cmd': 74, '--feed': 75}, {'user': None, 'password_env': None, 'password_cmd': None, 'feed': False}, 2),
+    'remote list': ({'--output': 76, '-o': 76}, {'output': None}, 0),
+    'remote remove': ({}, {}, 1),
+    'sync': ({'--dry-run': 43, '--prefer': 77, '--output': 76, '-o': 76}, {'dry_run': False, 'prefer': None, 'output': None}, 1),
 }

@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, timedelta
 
 from summit_cli import query
-from summit_cli.model import KINDS, STATUSES, check_choice
+from summit_cli.model import KINDS, STATUSES
+from summit_cli.plaincheck import check_choice
 from summit_cli.typed import Context
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from summit_cli import query
 from summit_cli.errors import InvalidData, InvalidInput, Problem
 from summit_cli.interop.batch import Batch, events_of
-from summit_cli.model import SLUG_RE, Format, Store
+from summit_cli.model import SLUG_RE, Event, Format, Store
 from summit_cli.store.validation import validate_store
 from summit_cli.typed import DateOrder
 
@@ -29,7 +29,7 @@ class ImportReport:
     merge: query.MergeReport = field(default_factory=query.MergeReport)
     skipped: list[str] = field(default_factory=list)
     new_formats: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # formats created from a bare key
+    warnings: list[str] = field(default_factory=list)  # formats created, links left out
 
 
 def merge_batch(
@@ -48,6 +48,9 @@ def merge_batch(
     InvalidInput for an unknown --format, InvalidData listing every problem of the
     batch, NothingToDo when nothing would change.
     """
+    # The store's transaction may run a change twice (fast path, then round trip): the
+    # report says what the last run did, once.
+    report.warnings.clear()
     known = {**batch.formats, **current.formats}
     if default_format is not None and default_format not in known:
         raise InvalidInput(
@@ -57,6 +60,7 @@ def merge_batch(
         )
     batch = _with_named_formats(batch, known, strict, report)
     events = events_of(batch, current, default_format=default_format)
+    events = _without_dangling_links(events, current, strict, report, batch.source)
     used = {e.format for e in events if e.format}
     new_formats = [batch.formats[k] for k in batch.formats if k not in current.formats]
     new_formats = [f for f in new_formats if f.key in used or not batch.records]
@@ -73,6 +77,30 @@ def merge_batch(
     if not merge.added and not merge.updated and not new_formats:
         raise NothingToDo
     return merged
+
+
+def _without_dangling_links(
+    events: list[Event], current: Store, strict: bool, report: ImportReport, source: str
+) -> list[Event]:
+    """The events without their links to events neither the store nor the file has (an
+    export of one format names the call where it was agreed); said in *report*, or a
+    problem with *strict*."""
+    known = {e.id for e in current.all_events()} | {e.id for e in events}
+    kept, problems = [], []
+    for event in events:
+        dangling = {k: v for k, v in event.links().items() if v not in known}
+        if not dangling:
+            kept.append(event)
+            continue
+        said = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in dangling.items())
+        if strict:
+            problems.append(Problem(f"event {event.id}", f"links to no event here: {said}"))
+            continue
+        report.warnings.append(f"{event.id}: link left out, no such event here: {said}")
+        kept.append(replace(event, **dict.fromkeys(dangling)))  # type: ignore[arg-type]
+    if problems:
+        raise InvalidData(source, problems)
+    return kept
 
 
 def _with_named_formats(

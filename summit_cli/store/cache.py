@@ -26,9 +26,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any
 
-# 8: rough dates; 7: rdates, overrides, extra; 6: stat + BLAKE2b key; 5: checksums;
-# 4: meets; 3: YAML outline; 2: marshal
-FORMAT = 8
+# 9: history extras; 8: rough dates; 7: rdates, overrides, extra; 6: stat + BLAKE2b key;
+# 5: checksums; 4: meets; 3: YAML outline; 2: marshal
+FORMAT = 9
 # How much older than the last verification a file's times must be for its stat to be trusted:
 # file systems stamp times from a coarse clock (a few ms on ext4, 2 s on FAT).
 RACY_NS = 2_000_000_000
@@ -216,7 +216,7 @@ def _event_row(event: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
             value = value.value
         elif name == "history":
             value = tuple(
-                (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason)
+                (c.at, c.change, c.status_before, c.start_before, c.end_before, c.reason, c.extra)
                 for c in value
             )
         elif name in {"exdates", "rdates"}:
