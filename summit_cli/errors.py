@@ -6,7 +6,11 @@ is the one place that turns them into a message and an exit status.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 
 class SummitsError(Exception):
@@ -25,8 +29,7 @@ class InvalidInput(SummitsError):
     """A value the user typed cannot be used (bad date, unknown zone, unknown key)."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One validation problem, with where it is."""
 
     where: str

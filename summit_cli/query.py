@@ -11,9 +11,14 @@ from summit_cli.ids import generate_id
 from summit_cli.model import Event, Format, Status, Store
 from summit_cli.timeline import Phase, Span, instant_key, overlaps, phase, span_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
-@dataclass(frozen=True, slots=True)
-class Placed:
+
+class Placed(NamedTuple):
     """An event with its span on the time line, as seen from the display zone."""
 
     event: Event
@@ -155,11 +160,12 @@ def _may_match(event: Event, spec: Filter) -> bool:
 
 def truncated_series(store: Store, spec: Filter) -> list[Event]:
     """The endless recurring events that :func:`select` cuts at its horizon (for a note)."""
-    if spec.end is not None:
+    series = [e for e in store.all_events() if e.recurs] if spec.end is None else []
+    if not series:
         return []
     from summit_cli import recurrence
 
-    return [e for e in store.all_events() if e.recurs and not recurrence.is_finite(e)]
+    return [e for e in series if not recurrence.is_finite(e)]
 
 
 def upcoming(
@@ -205,7 +211,7 @@ def latest_past(placed: Sequence[Placed], now: datetime) -> Placed | None:
     return past[-1] if past else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FormatSummary:
     """A negotiation format at a glance."""
 
@@ -292,8 +298,7 @@ def add_format(store: Store, fmt: Format) -> Store:
     return store.with_format(fmt)
 
 
-@dataclass(frozen=True)
-class MergeReport:
+class MergeReport(NamedTuple):
     """What a batch add/import did, by id."""
 
     added: tuple[str, ...] = ()

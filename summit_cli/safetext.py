@@ -19,13 +19,31 @@ from __future__ import annotations
 import re
 
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Every unsafe character: what no output may carry raw.
-UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}\u2028\u2029\ufeff]")
-# The unsafe characters a JSON encoder leaves raw (it escapes C0 itself).
-JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}\u2028\u2029\ufeff]")
-# In cells, tab and line breaks are data that the cell syntax (CSV quoting) carries.
-_CELL_UNSAFE = re.compile(f"[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}\u2028\u2029\ufeff]")
-_CELL_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})")
+_SEPARATORS = f"{BIDI}\u2028\u2029\ufeff"
+# The patterns, compiled on first use (start-up time: a command uses one or two of them).
+_SOURCES = {
+    # Every unsafe character: what no output may carry raw.
+    "unsafe": f"[\x00-\x1f\x7f-\x9f{_SEPARATORS}]",
+    # The unsafe characters a JSON encoder leaves raw (it escapes C0 itself).
+    "json": f"[\x7f-\x9f{_SEPARATORS}]",
+    # In cells, tab and line breaks are data that the cell syntax (CSV quoting) carries.
+    "cell": f"[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SEPARATORS}]",
+    "cell-escape": r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})",
+    # For whole outputs: tab and line breaks lay text out.
+    "terminal": f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SEPARATORS}]",
+}
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def pattern(name: str) -> re.Pattern[str]:
+    """The compiled pattern *name* ("unsafe": every character no output may carry raw;
+    "json": those a JSON encoder leaves raw)."""
+    found = _COMPILED.get(name)
+    if found is None:
+        found = _COMPILED[name] = re.compile(_SOURCES[name])
+    return found
+
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -41,7 +59,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """*text* with every unsafe character shown as an escape, for people."""
-    return UNSAFE.sub(_escape, text)
+    return pattern("unsafe").sub(_escape, text)
 
 
 def one_line(text: str) -> str:
@@ -52,13 +70,13 @@ def one_line(text: str) -> str:
 def json_escape(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters it left
     raw written as ``\\u`` escapes: the same data for any JSON reader, inert bytes."""
-    return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return pattern("json").sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def escape_cell(text: str) -> str:
     """A reversible form for CSV/TSV cells and X- properties: ``\\\\`` for a backslash,
     ``\\xNN``/``\\uNNNN`` for unsafe characters; tab and line breaks stay as they are."""
-    return _CELL_UNSAFE.sub(lambda m: "\\\\" if m.group() == "\\" else _code(m.group()), text)
+    return pattern("cell").sub(lambda m: "\\\\" if m.group() == "\\" else _code(m.group()), text)
 
 
 def unescape_cell(text: str) -> str:
@@ -70,13 +88,10 @@ def unescape_cell(text: str) -> str:
         body = match.group(1)
         return "\\" if body == "\\" else chr(int(body[1:], 16))
 
-    return _CELL_ESCAPE.sub(undo, text)
-
-
-_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}\u2028\u2029\ufeff]")
+    return pattern("cell-escape").sub(undo, text)
 
 
 def terminal_safe(text: str) -> str:
     """The last line of defence for whole outputs: every unsafe character but tab and line
     breaks (which lay text out) shown as an escape. Safe text passes unchanged."""
-    return _TERMINAL_UNSAFE.sub(_escape, text)
+    return pattern("terminal").sub(_escape, text)

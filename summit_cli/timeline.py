@@ -14,6 +14,12 @@ from zoneinfo import ZoneInfo
 
 from summit_cli.model import Event, WallTime
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
+
 
 @cache
 def _zone(name: str) -> ZoneInfo:
@@ -212,8 +218,7 @@ def overlaps(span: Span, lo: datetime | None, hi: datetime | None) -> bool:
     return not (hi is not None and span.start >= hi)
 
 
-@dataclass(frozen=True, slots=True)
-class Countdown:
+class Countdown(NamedTuple):
     """Time to an event: exact seconds for machines, text for people."""
 
     seconds: int | None  # start (a rough date's earliest) minus now; None: no date set

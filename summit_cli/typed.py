@@ -9,17 +9,19 @@ kept. Nothing here reads the clock or the environment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidInput
 from summit_cli.model import MAX_OFFSET, WallTime, check_date_range, parse_wall_time
 from summit_cli.timeline import next_midnight, wall_to_datetime
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 
 @cache
@@ -85,13 +87,6 @@ def _ambiguous_numeric_re() -> re.Pattern[str]:
     return _compiled(r"(?<![\d./-])(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 
 
-@dataclass(frozen=True, slots=True)
-class DateOrder:
-    """How to read numeric dates like 01/02/2022: day first, month first, or refuse."""
-
-    dayfirst: bool | None = None  # None: ambiguous numeric dates are an error
-
-
 def _unit_delta(n: int, unit: str, original: str) -> timedelta | str:
     """Hours, minutes and seconds as elapsed time (a timedelta); "days", "months" or
     "years" (with weeks as 7 days) for the calendar units."""
@@ -110,8 +105,7 @@ def _unit_delta(n: int, unit: str, original: str) -> timedelta | str:
     return timedelta(seconds=n * _UNIT_SECONDS[key])
 
 
-@dataclass(frozen=True, slots=True)
-class TypedMoment:
+class TypedMoment(NamedTuple):
     """What a person typed, resolved: a wall time (maybe date-only) and whether it had a zone."""
 
     wall: WallTime
@@ -359,8 +353,7 @@ def typed_wall(text: str, option: str, zone: tzinfo, now: datetime, order: DateO
         raise InvalidInput(f"{option}: {exc}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What reading a typed date needs: now, the viewer's zone, how to read 01/02/2022."""
 
     now: datetime

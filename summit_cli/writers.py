@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 
 from summit_cli.cells import join_list
-from summit_cli.safetext import JSON_UNSAFE, escape_cell, json_escape
+from summit_cli.safetext import escape_cell, json_escape, pattern
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def to_yaml(records: Sequence[dict[str, Any]]) -> str:
     if not records:
         return "[]\n"
     text = yamltree.dump(yamltree.to_node([dict(r) for r in records], flow=False))
-    return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return pattern("json").sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def store_diff(before: Any, after: Any) -> str:

@@ -635,7 +635,7 @@ def test_check_unchanged_compares_the_stamp(tmp_path: Path) -> None:
     stamp = store.load(path).stamp
     transaction.check_unchanged(path, stamp)  # nothing changed: no error
     with pytest.raises(StoreChanged):
-        transaction.check_unchanged(path, replace(stamp, size=stamp.size + 1, digest="0" * 64))
+        transaction.check_unchanged(path, stamp._replace(size=stamp.size + 1, digest="0" * 64))
     with pytest.raises(StoreChanged, match="removed"):
         transaction.check_unchanged(tmp_path / "gone.yaml", stamp)
 

@@ -14,13 +14,13 @@ from datetime import UTC, timedelta
 from summit_cli import query
 from summit_cli.model import KINDS, STATUSES
 from summit_cli.plaincheck import check_choice
-from summit_cli.typed import Context
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
     from summit_cli.cli.settings import Settings
+    from summit_cli.typed import Context
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ def bundle(kwargs: dict[str, Any], plan: list[tuple[str, type, tuple[str, ...]]]
 
 def context(settings: Settings) -> Context:
     """What reading typed dates needs, from the global settings."""
+    from summit_cli.typed import Context
+
     return Context(settings.now, settings.display, settings.date_order)
 
 
@@ -91,7 +93,7 @@ def to_filter(args: Filters, settings: Settings) -> query.Filter:
         check_choice(value, KINDS, "--kind")
     for value in args.statuses:
         check_choice(value, STATUSES, "--status")
-    ctx = context(settings)
+    ctx = context(settings) if args.start or args.end else None
     return query.Filter(
         formats=args.formats,
         kinds=args.kinds,
@@ -102,8 +104,8 @@ def to_filter(args: Filters, settings: Settings) -> query.Filter:
         tags=args.tags,
         search=args.search,
         exact=args.exact,
-        start=ctx.moment(args.start, "--from") if args.start else None,
-        end=ctx.moment(args.end, "--to", end_of_day=True) if args.end else None,
+        start=ctx.moment(args.start, "--from") if ctx and args.start else None,
+        end=ctx.moment(args.end, "--to", end_of_day=True) if ctx and args.end else None,
     )
 
 

@@ -11,7 +11,6 @@ Messages go to stderr through ``Environment.say``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from summit_cli import records
@@ -19,10 +18,12 @@ from summit_cli.cli.groups import Shown
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NamedTuple
 
     from summit_cli.cli.settings import Settings
     from summit_cli.query import Placed
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 
 class Output(StrEnum):
@@ -41,8 +42,7 @@ class Output(StrEnum):
 MACHINE = frozenset({Output.JSON, Output.JSONL, Output.CSV, Output.TSV, Output.YAML, Output.IDS})
 
 
-@dataclass(frozen=True)
-class Events:
+class Events(NamedTuple):
     """Events to print: their records for machines, *view* for people.
 
     *extra* adds computed keys after the record's (a timeline's group and gap).
@@ -65,8 +65,7 @@ class Events:
         return out
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """Records that are not events (formats, fields, findings), and their view for people."""
 
     rows: Sequence[dict[str, Any]]
@@ -74,15 +73,13 @@ class Rows:
     view: Callable[[], Any] | None = None
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """Text to print as it is (an id per line, a countdown line, a writer's JSON)."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class Blob:
+class Blob(NamedTuple):
     """Exact bytes (an export), written to stdout untouched."""
 
     data: bytes

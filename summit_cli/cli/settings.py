@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from summit_cli import store, typed, zones
+from summit_cli import store, zones
 from summit_cli.cli.environment import Environment
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidInput
 
 
@@ -18,7 +19,7 @@ class Settings:
     store_path: str | None  # --store / SUMMITS_STORE
     now: datetime  # aware
     display: tzinfo
-    date_order: typed.DateOrder
+    date_order: DateOrder
     lock_timeout: float
     env: Environment
     cache: bool = True  # SUMMITS_CACHE=0 turns the parse cache off
@@ -57,14 +58,14 @@ def system_zone_name(env: Environment) -> str:
     return "UTC"
 
 
-def parse_date_order(text: str | None) -> typed.DateOrder:
+def parse_date_order(text: str | None) -> DateOrder:
     if not text:
-        return typed.DateOrder()
+        return DateOrder()
     lowered = text.strip().lower()
     if lowered == "dmy":
-        return typed.DateOrder(dayfirst=True)
+        return DateOrder(dayfirst=True)
     if lowered == "mdy":
-        return typed.DateOrder(dayfirst=False)
+        return DateOrder(dayfirst=False)
     raise InvalidInput(f"--date-order must be dmy or mdy, not {text!r}")
 
 
@@ -84,7 +85,11 @@ def build(
     display = zones.resolve_zone(tz_text or system_zone_name(env))
     order = parse_date_order(date_order)
     clock = datetime.now(UTC).astimezone(display)
-    now = typed.read_now(now_text, clock, display, order) if now_text else clock
+    now = clock
+    if now_text:
+        from summit_cli.typed import read_now
+
+        now = read_now(now_text, clock, display, order)
     return Settings(
         store_path=store_path,
         now=now,

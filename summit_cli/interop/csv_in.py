@@ -17,11 +17,12 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from summit_cli.cells import split_list
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidInput, Problem
 from summit_cli.interop.batch import COMPUTED_KEYS, CSV_KEYS, Batch
 from summit_cli.model import LIST_KEYS, WallTime, parse_wall_time
 from summit_cli.safetext import unescape_cell
-from summit_cli.typed import DateOrder, parse_typed
+from summit_cli.typed import parse_typed
 from summit_cli.writers import FORMULA_PREFIXES
 
 DELIMITERS = (",", ";", "\t")

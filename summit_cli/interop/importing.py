@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from summit_cli import query
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidData, InvalidInput, Problem
 from summit_cli.interop.batch import Batch, events_of
 from summit_cli.model import SLUG_RE, Event, Format, Store
 from summit_cli.store.validation import validate_store
-from summit_cli.typed import DateOrder
 
 
 class NothingToDo(Exception):

@@ -16,7 +16,6 @@ the order of Event's fields; equal wall times are shared.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from summit_cli.model import Store
@@ -24,7 +23,9 @@ from summit_cli.store.fs import Stamp
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 # 9: history extras; 8: rough dates; 7: rdates, overrides, extra; 6: stat + BLAKE2b key;
 # 5: checksums; 4: meets; 3: YAML outline; 2: marshal
@@ -34,8 +35,7 @@ FORMAT = 9
 RACY_NS = 2_000_000_000
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A store as cached: the model, and the YAML outline a splice needs (or None)."""
 
     store: Store

@@ -17,14 +17,15 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from summit_cli.errors import InvalidData, NotFound, Problem, StoreIOError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 OPS: Any = os  # the operations in use; see inject()
 TEMP_PREFIX = ".summits-tmp-"
@@ -43,8 +44,7 @@ def inject(ops: Any) -> Iterator[Any]:
         OPS = previous
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     """Identity of a file's bytes, to notice a change made behind our back."""
 
     exists: bool

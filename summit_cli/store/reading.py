@@ -68,9 +68,8 @@ def read_bytes(path: Path) -> tuple[bytes, fs.Stamp]:
 
 
 def _with_digest(stamp: fs.Stamp, data: bytes) -> fs.Stamp:
-    from dataclasses import replace
 
-    return replace(stamp, digest=fs.digest(data))
+    return stamp._replace(digest=fs.digest(data))
 
 
 def load(path: Path) -> Loaded:

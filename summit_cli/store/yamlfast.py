@@ -10,10 +10,16 @@ writes can splice text and problems can name their line without the slow parse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from summit_cli.store.yamltree import BOOLS, INT_RE, MAX_DEPTH, NULLS
+# The store's scalar schema, shared with the round-trip reader (``yamltree``): null, bool,
+# int, str; nothing else (no floats, dates or YAML 1.1 surprises such as NO -> False).
+INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})\Z")
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+MAX_DEPTH = 64
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:

@@ -19,15 +19,13 @@ import io
 import re
 from functools import cache
 
-from summit_cli.safetext import UNSAFE
+from summit_cli.safetext import pattern
+from summit_cli.store.yamlfast import BOOLS, INT_RE, MAX_DEPTH, NULLS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
-INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})\Z")
-NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 
 # Plain scalars a YAML 1.1 reader (PyYAML and friends) would not read as a string.
 _YAML11_SURPRISE = re.compile(
@@ -42,8 +40,6 @@ _YAML11_SURPRISE = re.compile(
       | =
     )\Z""",
 )
-
-MAX_DEPTH = 64
 
 
 class HostileYAML(Exception):
@@ -183,7 +179,7 @@ def to_node(value: Any, *, flow: bool = True, in_flow: bool = False) -> Any:
     if isinstance(value, str):
         # Unsafe characters go in double quotes, escaped, where both YAML readers agree
         # (NEL, LS and PS are line breaks to libyaml and text to ruamel).
-        unsafe = UNSAFE.search(value.replace("\n", ""))
+        unsafe = pattern("unsafe").search(value.replace("\n", ""))
         if "\n" in value and not unsafe and not in_flow and _literal_ok(value):
             return LiteralScalarString(value)
         plain_ok = _FLOW_PLAIN.match(value) if in_flow else True

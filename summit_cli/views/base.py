@@ -17,11 +17,12 @@ from summit_cli.timeline import Span
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NamedTuple
+else:
+    from summit_cli.lighttuple import NamedTuple
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     justify: str = "left"
     wrap: bool = False  # may wrap on a narrow terminal
@@ -30,14 +31,12 @@ class Column:
     comfort: int | None = None  # a wrapping column's width below which optional ones go first
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     style: str | None = None  # a semantic style name: see render.STYLES
 
 
-@dataclass(frozen=True)
-class TableView:
+class TableView(NamedTuple):
     columns: list[Column]
     rows: list[list[Cell]]
     title: str | None = None
