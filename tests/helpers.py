@@ -66,7 +66,7 @@ def failed(result: Any, code: int | tuple[int, ...], *fragments: str, lines: int
     assert found[0].startswith("summits: error: "), found[0]
     for fragment in fragments:
         assert fragment in result.stderr, (fragment, result.stderr)
-    return found[0]
+    return str(found[0])
 
 
 def usage_error(result: Any, *fragments: str) -> Any:
@@ -81,7 +81,8 @@ def as_json(result: Any) -> Any:
 
 def ids(invoke: Any, *args: str) -> list[str]:
     """The ids a listing command prints (``list`` when no command is given)."""
-    return ok(invoke(*(args or ("list",)), "--output", "ids")).stdout.split()
+    found: list[str] = ok(invoke(*(args or ("list",)), "--output", "ids")).stdout.split()
+    return found
 
 
 def record(invoke: Any, event_id: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import icalendar
-import recurring_ical_events  # type: ignore[import-untyped]
+import recurring_ical_events
 
 ERROR_KEY = "__error__"
 """Key of the result of :func:`reference_instants` when the file cannot be expanded."""

@@ -329,16 +329,16 @@ def _launch_radicale(root: Path, *, storage: str = "") -> RadicaleServer:
     (root / "rights").write_text(RIGHTS, encoding="utf-8")
     config = root / "radicale.conf"
     config.write_text(_radicale_config(port, root, storage), encoding="utf-8")
-    storage = root / "collections"
+    collections = root / "collections"
     # The team folder is a plain collection (a bare folder in Radicale's storage layout); the
     # rights give nobody W on it, so it is made here rather than by MKCOL.
-    (storage / "collection-root" / TEAM_FOLDER).mkdir(parents=True)
+    (collections / "collection-root" / TEAM_FOLDER).mkdir(parents=True)
     url = f"http://{HOST}:{port}/"
     server = RadicaleServer(
         url=url,
         calendar_url=f"{url}{TEAM_FOLDER}/{TEAM_CALENDAR}/",
         users=USERS,
-        storage=storage,
+        storage=collections,
         port=port,
         config=config,
         log=root / "radicale.log",

@@ -81,7 +81,7 @@ def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    data = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(data)
     return data
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summit_cli import records
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidData
 from summit_cli.interop.batch import Batch, events_of
 from summit_cli.interop.csv_in import csv_batch
@@ -23,7 +24,6 @@ from summit_cli.interop.textcodec import decode_text as decode_csv
 from summit_cli.model import Event, Store, WallTime
 from summit_cli.query import Placed
 from summit_cli.timeline import span_of
-from summit_cli.typed import DateOrder
 from summit_cli.writers import to_csv
 
 DATA = Path(__file__).parent / "data" / "csv"
@@ -56,14 +56,14 @@ def _problems(text: str, **options: Any) -> list[str]:
 # --- encodings ---------------------------------------------------------------------------
 
 
-def test_utf8_with_a_bom_reads_as_utf8():
+def test_utf8_with_a_bom_reads_as_utf8() -> None:
     text, notes = _read("utf8_bom.csv")
     assert notes == [] and text.startswith("Title,")
     events = _events(csv_batch(text, "utf8_bom.csv"))
     assert [(e.title, e.city) for e in events] == [("Strategic Stability Dialogue", "Genève")]
 
 
-def test_utf8_without_a_bom_and_bom_inside_text_are_read():
+def test_utf8_without_a_bom_and_bom_inside_text_are_read() -> None:
     assert decode_csv("title,start\r\nZürich,2022-01-10\r\n".encode(), "x") == (
         "title,start\r\nZürich,2022-01-10\r\n",
         [],
@@ -74,14 +74,14 @@ def test_utf8_without_a_bom_and_bom_inside_text_are_read():
     assert _stored(text)[0]["title"] == "X"
 
 
-def test_utf16_bom_is_recognised_without_asking():
+def test_utf16_bom_is_recognised_without_asking() -> None:
     text, notes = _read("excel_unicode_text.txt")  # Excel's "Unicode Text": UTF-16, tabs
     assert notes == ["read as UTF-16 (the file starts with its byte order mark)"]
     batch = csv_batch(text, "excel_unicode_text.txt")
     assert [(e.title, e.city) for e in _events(batch)] == [("Переговоры в Женеве", "Женева")]
 
 
-def test_cp1252_file_is_refused_naming_line_byte_and_codec():
+def test_cp1252_file_is_refused_naming_line_byte_and_codec() -> None:
     with pytest.raises(InvalidData) as caught:
         _read("excel_german_cp1252.csv")
     assert [str(p) for p in caught.value.problems] == [
@@ -89,7 +89,7 @@ def test_cp1252_file_is_refused_naming_line_byte_and_codec():
     ]  # the first bad byte is ä; the en dash (0x96) further down makes it cp1252
 
 
-def test_latin1_is_suggested_without_cp1252_bytes():
+def test_latin1_is_suggested_without_cp1252_bytes() -> None:
     with pytest.raises(InvalidData) as caught:
         decode_csv(b"title,start\nZ\xfcrich,2022-01-10\n", "x.csv")
     assert str(caught.value) == (
@@ -97,7 +97,7 @@ def test_latin1_is_suggested_without_cp1252_bytes():
     )
 
 
-def test_encoding_given_is_used_and_noted():
+def test_encoding_given_is_used_and_noted() -> None:
     text, notes = _read("excel_german_cp1252.csv", "cp1252")
     assert notes == ["read as cp1252"]
     assert "NATO–Russland-Rat" in text
@@ -113,7 +113,9 @@ def test_encoding_given_is_used_and_noted():
         ("title,start".encode("utf-16-le"), None, "give --encoding utf-16-le"),
     ],
 )
-def test_encoding_problems_are_invalid_data(data: bytes, encoding: str | None, message: str):
+def test_encoding_problems_are_invalid_data(
+    data: bytes, encoding: str | None, message: str
+) -> None:
     with pytest.raises(InvalidData) as caught:
         decode_csv(data, "x.csv", encoding)
     assert message in str(caught.value)
@@ -130,13 +132,13 @@ def test_encoding_problems_are_invalid_data(data: bytes, encoding: str | None, m
         ("title\tstart\nA, B; C\t2022-01-10\n", "A, B; C", ["read with tabs between columns"]),
     ],
 )
-def test_delimiter_is_detected_and_said(text: str, title: str, warnings: list[str]):
+def test_delimiter_is_detected_and_said(text: str, title: str, warnings: list[str]) -> None:
     batch = csv_batch(text, "x.csv")
     assert batch.warnings == warnings
     assert [e.title for e in _events(batch)] == [title]
 
 
-def test_tab_separated_file():
+def test_tab_separated_file() -> None:
     batch = _batch("tab_separated.tsv")
     assert batch.warnings == ["read with tabs between columns"]
     first, second = _events(batch)
@@ -149,7 +151,7 @@ def test_tab_separated_file():
     assert second.start == WallTime(datetime(2022, 1, 10).date())
 
 
-def test_semicolon_excel_file_in_cp1252_with_german_dates():
+def test_semicolon_excel_file_in_cp1252_with_german_dates() -> None:
     batch = _batch("excel_german_cp1252.csv", "cp1252", date_order=DMY, zone="Europe/Zurich")
     assert batch.warnings == ["read with ';' between columns"]
     stored = [e.to_stored() for e in _events(batch)]
@@ -163,7 +165,7 @@ def test_semicolon_excel_file_in_cp1252_with_german_dates():
     assert stored[2]["tags"] == ["osce", "security-guarantees"]
 
 
-def test_summits_export_with_semicolons_in_cells_is_still_comma_separated():
+def test_summits_export_with_semicolons_in_cells_is_still_comma_separated() -> None:
     text = "id,title,start,participants\r\nx,a;b;c;d;e,2022-01-10,p;q;r;s\r\n"
     assert _stored(text)[0]["title"] == "a;b;c;d;e"
 
@@ -171,26 +173,26 @@ def test_summits_export_with_semicolons_in_cells_is_still_comma_separated():
 # --- headers ------------------------------------------------------------------------------
 
 
-def test_headers_are_case_insensitive_and_trimmed():
+def test_headers_are_case_insensitive_and_trimmed() -> None:
     text = "Title, START ,  Time   Zone ,City\r\nTalks,2022-01-10T09:00,Europe/Zurich,Geneva\r\n"
     assert "'Time   Zone'" in _problems(text)[0]  # a word inside a name still has to match
     text = "Title, START ,TimeZone,City\r\nTalks,2022-01-10T09:00,Europe/Zurich,Geneva\r\n"
     assert _stored(text)[0]["timezone"] == "Europe/Zurich"
 
 
-def test_unknown_columns_are_still_an_error():
+def test_unknown_columns_are_still_an_error() -> None:
     problems = _problems("title,start,titel\r\nA,2022-01-10,B\r\n")
     assert len(problems) == 1 and problems[0].startswith("line 1: unknown column(s) 'titel'")
 
 
-def test_an_alias_and_its_key_together_are_an_error():
+def test_an_alias_and_its_key_together_are_an_error() -> None:
     problems = _problems("Title,Subject,Start\r\nA,B,2022-01-10\r\n")
     assert problems == ["line 1: columns 'Title' and 'Subject' are both title"]
     problems = _problems("Title,Start,Start Date\r\nA,2022-01-10,2022-01-10\r\n")
     assert problems == ["line 1: columns 'Start' and 'Start Date' both give the start"]
 
 
-def test_trailing_empty_columns_are_ignored():
+def test_trailing_empty_columns_are_ignored() -> None:
     batch = _batch("trailing_empty_columns.csv")
     assert batch.problems == [] and batch.warnings == []
     assert [(e.title, e.city) for e in _events(batch)] == [
@@ -200,12 +202,12 @@ def test_trailing_empty_columns_are_ignored():
     ]
 
 
-def test_a_value_under_an_empty_header_is_an_error():
+def test_a_value_under_an_empty_header_is_an_error() -> None:
     problems = _problems("title,start,\r\nA,2022-01-10,\r\nB,2022-01-11,oops\r\n")
     assert problems == ["line 3: a value in column 3, which has no name"]
 
 
-def test_outlook_export():
+def test_outlook_export() -> None:
     batch = _batch("outlook_export.csv", date_order=MDY)
     assert batch.problems == []
     assert batch.warnings == [
@@ -233,13 +235,13 @@ def test_outlook_export():
     assert osce["start"] == "2022-01-13" and "end" not in osce
 
 
-def test_outlook_export_problems_name_the_line_after_a_multi_line_cell():
+def test_outlook_export_problems_name_the_line_after_a_multi_line_cell() -> None:
     problems = [str(p) for p in _batch("outlook_export.csv").problems]
     assert [p.split(":")[0] for p in problems] == ["line 2", "line 4"]
     assert all("--date-order" in p for p in problems)
 
 
-def test_google_calendar_export():
+def test_google_calendar_export() -> None:
     batch = _batch("google_calendar.csv", date_order=MDY, zone="Geneva")
     assert batch.warnings == ["column(s) 'Private' not imported (summits has no place for them)"]
     talks, vienna = (e.to_stored() for e in _events(batch))
@@ -262,7 +264,7 @@ def test_google_calendar_export():
         ("title,city", "A,B", "line 1: a 'start' column is required"),
     ],
 )
-def test_calendar_time_columns_need_their_date(header: str, row: str, problem: str):
+def test_calendar_time_columns_need_their_date(header: str, row: str, problem: str) -> None:
     assert any(problem in p for p in _problems(f"{header}\r\n{row}\r\n"))
 
 
@@ -282,14 +284,16 @@ def test_calendar_time_columns_need_their_date(header: str, row: str, problem: s
         ("2022-01-10T09:00:00.000Z", DateOrder(), "2022-01-10T09:00Z"),
     ],
 )
-def test_spreadsheet_dates_are_read_under_the_date_order(cell: str, order: DateOrder, start: str):
+def test_spreadsheet_dates_are_read_under_the_date_order(
+    cell: str, order: DateOrder, start: str
+) -> None:
     batch = csv_batch(f'title,start\r\nA,"{cell}"\r\n', "x.csv", date_order=order, zone="UTC")
     assert batch.problems == []
     assert batch.records[0][1]["start"] == start
     assert _events(batch)[0].start.isoformat() == start.replace(" ", "T")
 
 
-def test_ambiguous_dates_without_a_date_order_name_the_line():
+def test_ambiguous_dates_without_a_date_order_name_the_line() -> None:
     problems = _problems("title,start\r\nA,2022-01-10\r\n\r\nB,01/02/2022\r\n")
     assert len(problems) == 1
     assert problems[0].startswith("line 4: start: '01/02/2022' is ambiguous")
@@ -297,7 +301,7 @@ def test_ambiguous_dates_without_a_date_order_name_the_line():
 
 
 @pytest.mark.parametrize("cell", ["tomorrow", "+3d", "next monday", "now", "in 2 weeks"])
-def test_relative_words_are_refused_in_a_file(cell: str):
+def test_relative_words_are_refused_in_a_file(cell: str) -> None:
     problems = _problems(f"title,start\r\nA,{cell}\r\n")
     assert problems == [
         f"line 2: start: {cell!r} is relative to today; a file needs the date itself"
@@ -307,7 +311,7 @@ def test_relative_words_are_refused_in_a_file(cell: str):
 @pytest.mark.parametrize(
     "cell", ["Dienstag, 10. Januar 2022", "2022-13-01", "x" * 5000, "10:00 EST"]
 )
-def test_unreadable_dates_are_problems(cell: str):
+def test_unreadable_dates_are_problems(cell: str) -> None:
     batch = csv_batch(f"title,start\r\nA,{cell}\r\n", "x.csv", date_order=DMY)
     with pytest.raises(InvalidData, match="line 2"):
         _events(batch)
@@ -317,12 +321,12 @@ def test_unreadable_dates_are_problems(cell: str):
 
 
 @pytest.mark.parametrize(("cell", "value"), [("3", 3), ("3.0", 3), (" 3 ", 3), ("03", 3)])
-def test_round_written_as_a_spreadsheet_number(cell: str, value: int):
+def test_round_written_as_a_spreadsheet_number(cell: str, value: int) -> None:
     assert _stored(f'title,start,round\r\nA,2022-01-10,"{cell}"\r\n')[0]["round"] == value
 
 
 @pytest.mark.parametrize("cell", ["3.5", "²", "5" * 5000, "-1", "0", "three"])
-def test_round_that_is_not_a_whole_number_is_reported(cell: str):
+def test_round_that_is_not_a_whole_number_is_reported(cell: str) -> None:
     batch = csv_batch(f"title,start,round\r\nA,2022-01-10,{cell}\r\n", "x.csv")
     with pytest.raises(InvalidData, match="round must be a positive whole number"):
         _events(batch)
@@ -331,7 +335,7 @@ def test_round_that_is_not_a_whole_number_is_reported(cell: str):
 # --- zones --------------------------------------------------------------------------------
 
 
-def test_timed_start_without_a_zone_warns_once_per_file():
+def test_timed_start_without_a_zone_warns_once_per_file() -> None:
     batch = _batch("timed_without_zone.csv")
     assert batch.warnings == [
         "2 events have a time but no time zone (read as floating): give --tz ZONE to set it"
@@ -339,7 +343,7 @@ def test_timed_start_without_a_zone_warns_once_per_file():
     assert [e.timezone for e in _events(batch)] == [None, None, None, "Europe/Brussels", None]
 
 
-def test_tz_sets_the_zone_of_floating_times_only():
+def test_tz_sets_the_zone_of_floating_times_only() -> None:
     batch = _batch("timed_without_zone.csv", zone="Europe/Zurich")
     assert batch.warnings == []
     events = _events(batch)
@@ -353,7 +357,7 @@ def test_tz_sets_the_zone_of_floating_times_only():
     assert events[0].start.isoformat() == "2022-01-10T09:00"  # the wall time is kept
 
 
-def test_tz_as_an_offset_is_written_on_the_times():
+def test_tz_as_an_offset_is_written_on_the_times() -> None:
     stored = _stored("title,start,end\r\nA,2022-01-10 09:00,2022-01-10 17:00\r\n", zone="+01:00")
     assert (stored[0]["start"], stored[0]["end"]) == (
         "2022-01-10T09:00+01:00",
@@ -361,7 +365,7 @@ def test_tz_as_an_offset_is_written_on_the_times():
     )
 
 
-def test_tz_as_an_offset_leaves_a_bad_end_to_be_reported():
+def test_tz_as_an_offset_leaves_a_bad_end_to_be_reported() -> None:
     batch = csv_batch(
         "title,start,end\r\nA,2022-01-10 09:00,2022-13-01T10:00\r\n", "x", zone="+01:00"
     )
@@ -370,7 +374,7 @@ def test_tz_as_an_offset_leaves_a_bad_end_to_be_reported():
         _events(batch)
 
 
-def test_an_unknown_tz_is_a_problem():
+def test_an_unknown_tz_is_a_problem() -> None:
     assert _problems("title,start\r\nA,2022-01-10T09:00\r\n", zone="Mars/Olympus") == [
         "--tz 'Mars/Olympus' is not a time zone (e.g. Europe/Zurich or +01:00)"
     ]
@@ -379,29 +383,29 @@ def test_an_unknown_tz_is_a_problem():
 # --- cells and rows -----------------------------------------------------------------------
 
 
-def test_list_cells_are_trimmed():
+def test_list_cells_are_trimmed() -> None:
     text = 'title,start,participants,tags,sources\r\nA,2022-01-10,"Sherman ; Ryabkov ",x; y,\r\n'
     stored = _stored(text)[0]
     assert (stored["participants"], stored["tags"]) == (["Sherman", "Ryabkov"], ["x", "y"])
     assert "sources" not in stored
 
 
-def test_text_cells_unescape_and_lose_neutralising_quotes():
+def test_text_cells_unescape_and_lose_neutralising_quotes() -> None:
     stored = _stored("title,start,venue\r\n'=SUM(1),2022-01-10,a\\x1bb\r\n")[0]
     assert (stored["title"], stored["venue"]) == ("=SUM(1)", "a\x1bb")
 
 
-def test_blank_lines_are_skipped_and_short_rows_are_padded():
+def test_blank_lines_are_skipped_and_short_rows_are_padded() -> None:
     stored = _stored("\r\ntitle,start,city\r\n\r\nA,2022-01-10\r\n , , \r\nB,2022-01-11,Geneva\r\n")
     assert [(s["title"], s.get("city")) for s in stored] == [("A", None), ("B", "Geneva")]
 
 
-def test_a_row_with_more_cells_than_the_header_is_an_error():
+def test_a_row_with_more_cells_than_the_header_is_an_error() -> None:
     problems = _problems("title,start\r\nA,2022-01-10\r\nB,2022-01-11,Geneva\r\n")
     assert problems == ["line 3: 3 cells where the header has 2"]
 
 
-def test_export_reads_back_exactly():
+def test_export_reads_back_exactly() -> None:
     event = Event(
         "x",
         " Title ; with = signs\t",
@@ -474,7 +478,7 @@ def st_join(cells: list[str]) -> str:
 )
 def test_any_input_gives_a_batch_or_invalid_data(
     data: bytes, encoding: str | None, order: DateOrder, zone: str | None
-):
+) -> None:
     try:
         text, _ = decode_csv(data, "x.csv", encoding)
         batch = csv_batch(text, "x.csv", date_order=order, zone=zone)
@@ -486,7 +490,7 @@ def test_any_input_gives_a_batch_or_invalid_data(
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
-def test_any_text_gives_a_batch_or_invalid_data(text: str):
+def test_any_text_gives_a_batch_or_invalid_data(text: str) -> None:
     with contextlib.suppress(InvalidData):
         _events(csv_batch(text, "x.csv"))
 

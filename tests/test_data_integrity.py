@@ -100,7 +100,7 @@ def test_a_write_that_would_make_the_store_unreadable_is_refused(
 # --------------------------------------------------- 3. text changed silently
 
 # Every character a store may hold (no lone surrogates), unsafe ones included.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(
+TEXT = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40).filter(
     lambda t: t.strip() != ""
 )
 

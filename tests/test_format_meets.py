@@ -36,10 +36,13 @@ def _with_meets(path: Path) -> Path:
 
 def _ids(result: Any) -> list[str]:
     assert result.exit_code == 0, result.stderr
-    return result.stdout.split()
+    found: list[str] = result.stdout.split()
+    return found
 
 
-def test_the_regular_meetings_are_expanded_like_a_recurring_event(invoke: Any, store_path: Path):
+def test_the_regular_meetings_are_expanded_like_a_recurring_event(
+    invoke: Any, store_path: Path
+) -> None:
     _with_meets(store_path)
     result = invoke(
         "--now", "2022-01-14", "upcoming", "--format", "osce", "--within", "4w", "--output", "json"
@@ -57,7 +60,7 @@ def test_the_regular_meetings_are_expanded_like_a_recurring_event(invoke: Any, s
     ]
 
 
-def test_show_and_formats_know_the_regular_meetings(invoke: Any, store_path: Path):
+def test_show_and_formats_know_the_regular_meetings(invoke: Any, store_path: Path) -> None:
     _with_meets(store_path)
     shown = invoke("--now", "2022-01-14", "show", "osce-meets", "--output", "plain")
     assert shown.exit_code == 0, shown.stderr
@@ -69,7 +72,9 @@ def test_show_and_formats_know_the_regular_meetings(invoke: Any, store_path: Pat
     assert osce["next_countdown"] == "in 6 days"
 
 
-def test_the_regular_meetings_are_changed_in_the_store_not_by_id(invoke: Any, store_path: Path):
+def test_the_regular_meetings_are_changed_in_the_store_not_by_id(
+    invoke: Any, store_path: Path
+) -> None:
     _with_meets(store_path)
     before = digest(store_path)
     for args in (
@@ -83,14 +88,14 @@ def test_the_regular_meetings_are_changed_in_the_store_not_by_id(invoke: Any, st
     assert digest(store_path) == before
 
 
-def test_writes_keep_the_meets_block(invoke: Any, store_path: Path):
+def test_writes_keep_the_meets_block(invoke: Any, store_path: Path) -> None:
     _with_meets(store_path)
     assert invoke("add", "Extra", "--start", "2022-05-01", "--format", "osce").exit_code == 0
     assert MEETS in store_path.read_text(encoding="utf-8")
     assert store.load(store_path).store.formats["osce"].meets is not None
 
 
-def test_bad_meets_are_located(invoke: Any, store_path: Path, tmp_path: Path):
+def test_bad_meets_are_located(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     for bad, message in (
         (MEETS.replace("      rrule: FREQ=WEEKLY;BYDAY=TH\n", ""), "needs an rrule"),
         (MEETS.replace('      start: "2022-01-20T10:00"\n', ""), "start is required"),
@@ -106,7 +111,7 @@ def test_bad_meets_are_located(invoke: Any, store_path: Path, tmp_path: Path):
         assert "formats.osce.meets" in result.stderr and message in result.stderr
 
 
-def test_an_event_cannot_take_the_id_of_the_regular_meetings(invoke: Any, store_path: Path):
+def test_an_event_cannot_take_the_id_of_the_regular_meetings(invoke: Any, store_path: Path) -> None:
     _with_meets(store_path)
     result = invoke(
         "add", "Clash", "--start", "2022-05-01", "--format", "osce", "--id", "osce-meets"

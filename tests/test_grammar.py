@@ -35,10 +35,12 @@ def test_the_table_has_every_option_of_every_command_as_click_sees_it() -> None:
     """Structural: walk the Click parameters of the app and compare each with the table."""
     import typer.main
     from typer._click import core
+    from typer.core import TyperGroup
 
     from summit_cli.cli.application import COMMANDS, build_app
 
     group = typer.main.get_command(build_app())
+    assert isinstance(group, TyperGroup)
     ctx = core.Context(group)
     seen = 0
     for name in COMMANDS:

@@ -138,7 +138,7 @@ def _compare(data: bytes, batch: Batch, events: list[Any], outcome: Outcome) -> 
         return sorted({p for p in pairs if keep_from <= p[0][:10] < keep_to})
 
     ours = summits_instants(events, lo, hi)
-    where = {record.get("id"): label for label, record in batch.records}
+    where = {str(r["id"]): label for label, r in batch.records if isinstance(r.get("id"), str)}
     messages = _said(batch)
     for uid, instants in reference.items():
         ids = {i for i, label in where.items() if "UID" not in label} if not uid else set()
@@ -177,7 +177,7 @@ def _import(entry: dict[str, Any]) -> Outcome:
 
 
 def _figures(outcomes: dict[str, Outcome]) -> str:
-    rows = defaultdict(Counter)
+    rows: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for outcome in outcomes.values():
         row = rows[outcome.producer]
         row["files"] += 1
@@ -198,7 +198,7 @@ def _figures(outcomes: dict[str, Outcome]) -> str:
     return "\n".join(lines + refused)
 
 
-def test_every_corpus_file_imports_at_the_reference_instants():
+def test_every_corpus_file_imports_at_the_reference_instants() -> None:
     outcomes = {entry["file"]: _import(entry) for entry in MANIFEST}
     print("\nICS corpus (UIDs: agree / reported differences / unexplained)\n" + _figures(outcomes))
     crashes = {f: o.reason for f, o in outcomes.items() if o.verdict == "crash"}
@@ -214,7 +214,7 @@ def test_every_corpus_file_imports_at_the_reference_instants():
     assert compared >= 285  # every file with a DTSTART that the reference can expand
 
 
-def test_files_without_events_are_refused_or_read_cleanly():
+def test_files_without_events_are_refused_or_read_cleanly() -> None:
     for entry in MANIFEST:
         if entry["has_vevent"]:
             continue

@@ -111,6 +111,12 @@ def _instants(first: date, last: date) -> list[datetime]:
     return found
 
 
+def _timezone(calendar: icalendar.Calendar) -> icalendar.Timezone:
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert isinstance(zone, icalendar.Timezone)
+    return zone
+
+
 def _renamed_vtimezone(name: str, first: date, until: date) -> tuple[str, str]:
     """Our VTIMEZONE of *name* under a TZID no reader can look up (so it is read, not
     replaced by the reader's own copy of the zone)."""
@@ -131,7 +137,7 @@ def test_vtimezone_gives_every_offset_to_dateutil_and_icalendar(name: str) -> No
     calendar = _calendar_with(text)
     readers = {
         "dateutil": dateutil_tz.tzical(io.StringIO(calendar)).get(tzid),
-        "icalendar": icalendar.Calendar.from_ical(calendar).walk("VTIMEZONE")[0].to_tz(),
+        "icalendar": _timezone(icalendar.Calendar.from_ical(calendar)).to_tz(),
     }
     reference = _packaged(name)
     # A yearly rule runs on past *until*; changes listed one by one stop there.

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from helpers import INVALID_DATA, digest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ics_reference import reference_instants, summits_instants
 
 from summit_cli import store
@@ -82,7 +84,7 @@ def agree(text: str, start: str, end: str) -> None:
 # ----------------------------------------------------------------- times in another zone
 
 
-def test_an_exdate_in_utc_removes_the_occurrence_of_its_day_in_the_series_zone():
+def test_an_exdate_in_utc_removes_the_occurrence_of_its_day_in_the_series_zone() -> None:
     # SabreDAV/Thunderbird: a series at 00:30 Berlin, the EXDATE written in UTC the day before.
     text = calendar(
         """UID:utc-exdate
@@ -98,7 +100,7 @@ EXDATE:20190310T233000Z""",
     agree(text, "2019-03-01", "2019-04-01")
 
 
-def test_rdate_and_recurrence_id_in_other_zones_are_read_as_their_instants():
+def test_rdate_and_recurrence_id_in_other_zones_are_read_as_their_instants() -> None:
     text = calendar(
         """UID:series
 SUMMARY:Weekly
@@ -144,7 +146,7 @@ END:VTIMEZONE
 """
 
 
-def test_a_custom_vtimezone_with_berlin_rules_is_read_as_europe_berlin():
+def test_a_custom_vtimezone_with_berlin_rules_is_read_as_europe_berlin() -> None:
     text = calendar(
         """UID:exchange
 SUMMARY:Jour fixe
@@ -159,7 +161,7 @@ RRULE:FREQ=WEEKLY;UNTIL=20221231T000000Z""",
     agree(text, "2022-01-01", "2023-01-01")  # across both DST changes
 
 
-def test_a_custom_vtimezone_like_no_iana_zone_keeps_its_own_instants_and_says_so():
+def test_a_custom_vtimezone_like_no_iana_zone_keeps_its_own_instants_and_says_so() -> None:
     # Exchange's "4th Sunday of October": the last Sunday in 2022 is the 5th (the 30th).
     text = calendar(
         """UID:fourth-sunday
@@ -177,7 +179,7 @@ DTEND;TZID=Customized Time Zone:20221026T100000""",
     agree(text, "2022-01-01", "2023-01-01")
 
 
-def test_a_custom_vtimezone_without_daylight_saving_is_a_fixed_offset():
+def test_a_custom_vtimezone_without_daylight_saving_is_a_fixed_offset() -> None:
     zone = """BEGIN:VTIMEZONE
 TZID:Kathmandu office
 BEGIN:STANDARD
@@ -209,7 +211,7 @@ def _year(year: int) -> tuple[datetime, datetime]:
         ("/mozilla.org/20050126_1/Europe/Vienna", "Europe/Vienna"),
     ],
 )
-def test_a_tzid_without_vtimezone_is_resolved_from_its_name(tzid: str, zone: str):
+def test_a_tzid_without_vtimezone_is_resolved_from_its_name(tzid: str, zone: str) -> None:
     text = calendar(f"UID:x\nSUMMARY:Call\nDTSTART;TZID={tzid}:20220701T100000")
     batch, event = one(text)
     assert event.timezone == zone
@@ -217,21 +219,21 @@ def test_a_tzid_without_vtimezone_is_resolved_from_its_name(tzid: str, zone: str
     assert f"read as {zone}" in said(batch)
 
 
-def test_an_unknown_tzid_without_vtimezone_is_floating_with_a_warning():
+def test_an_unknown_tzid_without_vtimezone_is_floating_with_a_warning() -> None:
     text = calendar("UID:x\nSUMMARY:Call\nDTSTART;TZID=Planet Mars:20220701T100000")
     batch, event = one(text)
     assert event.timezone is None and event.start.offset is None
     assert any("'Planet Mars' is not a known time zone" in w for w in batch.warnings)
 
 
-def test_a_display_name_with_only_an_offset_is_a_fixed_offset_with_a_warning():
+def test_a_display_name_with_only_an_offset_is_a_fixed_offset_with_a_warning() -> None:
     text = calendar('UID:x\nSUMMARY:Call\nDTSTART;TZID="(GMT +01:00)":20220701T100000')
     batch, event = one(text)
     assert event.start.isoformat() == "2022-07-01T10:00+01:00"
     assert any("fixed offset +01:00" in w for w in batch.warnings)
 
 
-def test_x_wr_timezone_applies_to_floating_and_utc_times():
+def test_x_wr_timezone_applies_to_floating_and_utc_times() -> None:
     # Google: floating times and UTC times are meant in the calendar's zone.
     text = calendar(
         "UID:floating\nSUMMARY:Standup\nDTSTART:20220301T090000\nRRULE:FREQ=WEEKLY;COUNT=6",
@@ -251,7 +253,7 @@ def test_x_wr_timezone_applies_to_floating_and_utc_times():
 # ----------------------------------------------------------------- series: overrides, rdates
 
 
-def test_changed_occurrences_and_extra_dates_join_their_series():
+def test_changed_occurrences_and_extra_dates_join_their_series() -> None:
     text = calendar(
         """UID:council
 SUMMARY:Council
@@ -284,7 +286,7 @@ DTEND;TZID=Europe/Berlin:20220120T120000""",
     agree(text, "2022-01-01", "2022-03-01")
 
 
-def test_a_series_of_dtstart_and_rdates_without_a_rule():
+def test_a_series_of_dtstart_and_rdates_without_a_rule() -> None:
     text = calendar(
         """UID:dates
 SUMMARY:Rounds
@@ -298,7 +300,7 @@ RDATE;VALUE=DATE:20220110"""
     agree(text, "2022-01-01", "2022-03-01")
 
 
-def test_an_rdate_period_of_another_length_changes_that_occurrence():
+def test_an_rdate_period_of_another_length_changes_that_occurrence() -> None:
     text = calendar(
         """UID:p
 SUMMARY:Talks
@@ -315,7 +317,7 @@ RDATE;VALUE=PERIOD:20220305T090000Z/PT3H"""
 
 def test_an_invitation_to_one_occurrence_is_an_event_of_its_own_with_a_stable_id(
     invoke: Any, store_path: Path, tmp_path: Path
-):
+) -> None:
     text = calendar(
         """UID:weekly-call@example.org
 RECURRENCE-ID;TZID=Europe/Berlin:20220113T100000
@@ -373,7 +375,7 @@ events:
 """
 
 
-def test_series_and_unknown_keys_survive_export_then_import(invoke: Any, tmp_path: Path):
+def test_series_and_unknown_keys_survive_export_then_import(invoke: Any, tmp_path: Path) -> None:
     source, feed, target = tmp_path / "src.yaml", tmp_path / "feed.ics", tmp_path / "dst.yaml"
     source.write_text(SERIES_STORE, encoding="utf-8")
     assert invoke("--store", str(source), "export", "-o", str(feed)).exit_code == 0
@@ -386,7 +388,7 @@ def test_series_and_unknown_keys_survive_export_then_import(invoke: Any, tmp_pat
 # ----------------------------------------------------------------- one flaw never refuses the file
 
 
-def test_missing_summary_and_uid_are_repaired_with_a_stable_id():
+def test_missing_summary_and_uid_are_repaired_with_a_stable_id() -> None:
     text = calendar("DTSTART:20220301T090000Z\nLOCATION:Geneva")
     batch, event = one(text)
     assert event.title == "(no title)"
@@ -406,7 +408,7 @@ def test_missing_summary_and_uid_are_repaired_with_a_stable_id():
         ("SEQUENCE:0", "SEQUENCE:0", "second"),  # nothing else to go by: the later in the file
     ],
 )
-def test_a_uid_seen_twice_keeps_its_newest_copy(first: str, second: str, kept: str):
+def test_a_uid_seen_twice_keeps_its_newest_copy(first: str, second: str, kept: str) -> None:
     text = calendar(
         f"UID:dup\nSUMMARY:first\nDTSTART:20220301T090000Z\n{first}",
         f"UID:dup\nSUMMARY:second\nDTSTART:20220302T090000Z\n{second}",
@@ -417,7 +419,7 @@ def test_a_uid_seen_twice_keeps_its_newest_copy(first: str, second: str, kept: s
     assert any(s.startswith(dropped) and "older copy" in s for s in batch.skipped)
 
 
-def test_empty_lines_broken_properties_and_a_second_rule_are_repaired():
+def test_empty_lines_broken_properties_and_a_second_rule_are_repaired() -> None:
     text = calendar(
         """UID:flawed
 SUMMARY:Flawed
@@ -446,7 +448,7 @@ X-BROKEN;;:"""
     agree(text.replace("EXDATE:\r\n", "").replace("RRULE:\r\n", ""), "2022-02-01", "2022-06-01")
 
 
-def test_an_endless_second_rule_is_left_out_and_said():
+def test_an_endless_second_rule_is_left_out_and_said() -> None:
     text = calendar(
         "UID:two\nSUMMARY:Two\nDTSTART:20220301T090000Z\n"
         "RRULE:FREQ=WEEKLY\nRRULE:FREQ=MONTHLY;BYMONTHDAY=20"
@@ -456,7 +458,7 @@ def test_an_endless_second_rule_is_left_out_and_said():
     assert any("second RRULE" in s for s in batch.skipped)
 
 
-def test_a_rule_summits_cannot_keep_imports_its_dates_or_its_first_occurrence():
+def test_a_rule_summits_cannot_keep_imports_its_dates_or_its_first_occurrence() -> None:
     text = calendar(
         "UID:hourly\nSUMMARY:Hourly\nDTSTART:20220301T090000Z\nRRULE:FREQ=HOURLY;COUNT=3",
         "UID:byhour\nSUMMARY:Twice a day\nDTSTART:20220301T090000Z\n"
@@ -476,7 +478,7 @@ def test_a_rule_summits_cannot_keep_imports_its_dates_or_its_first_occurrence():
     assert any("kept as its 3 dates" in w for w in batch.warnings)
 
 
-def test_an_event_without_dtstart_is_skipped_and_the_rest_imported():
+def test_an_event_without_dtstart_is_skipped_and_the_rest_imported() -> None:
     text = calendar("UID:nostart\nSUMMARY:Nowhere", "UID:fine\nSUMMARY:Fine\nDTSTART:20220301")
     batch, events = read(text)
     assert list(events) == [id_for_uid("fine")]
@@ -485,7 +487,7 @@ def test_an_event_without_dtstart_is_skipped_and_the_rest_imported():
     ]
 
 
-def test_an_end_before_its_start_is_said_against_the_file_not_the_store():
+def test_an_end_before_its_start_is_said_against_the_file_not_the_store() -> None:
     text = calendar(
         "UID:backwards\nSUMMARY:Backwards\nDTSTART:20220301T100000Z\nDTEND:20220301T090000Z"
     )
@@ -523,14 +525,14 @@ PLAIN = calendar("UID:a\nSUMMARY:Talks in Zürich\nDTSTART:20220301T090000Z\nDTE
     ],
     ids=["lf", "cr", "cr-cr-lf", "tab-fold", "space-fold", "lower-case", "no-end", "duration"],
 )
-def test_liberal_reading_gives_the_same_event(variant: str):
+def test_liberal_reading_gives_the_same_event(variant: str) -> None:
     _, events = _liberal(variant)
     (event,) = events.values()
     assert (event.title, event.start.isoformat()) == ("Talks in Zürich", "2022-03-01T09:00Z")
     assert event.end is not None and event.end.isoformat() == "2022-03-01T10:00Z"
 
 
-def test_missing_end_lines_are_said():
+def test_missing_end_lines_are_said() -> None:
     batch, _ = _liberal(PLAIN.replace("END:VEVENT\r\nEND:VCALENDAR\r\n", ""))
     assert any("BEGIN:VEVENT has no END:VEVENT" in w for w in batch.warnings)
 
@@ -545,14 +547,14 @@ def test_missing_end_lines_are_said():
     ],
     ids=["cp1252", "latin-1", "utf-16", "utf-8-bom"],
 )
-def test_encodings_real_files_have(data: bytes, note: str | None):
+def test_encodings_real_files_have(data: bytes, note: str | None) -> None:
     batch = importing.read_file(data, "ics", "test.ics")
     (event,) = events_of(batch, Store())
     assert event.title == "Talks in Zürich"
     assert (note is None and not batch.notes) or any(note in n for n in batch.notes if note)
 
 
-def test_a_date_start_with_a_timed_end_is_read():
+def test_a_date_start_with_a_timed_end_is_read() -> None:
     text = calendar("UID:mixed\nSUMMARY:Mixed\nDTSTART;VALUE=DATE:20220301\nDTEND:20220302T120000")
     batch, event = one(text)
     assert (event.start.isoformat(), event.end and event.end.isoformat()) == (
@@ -562,7 +564,7 @@ def test_a_date_start_with_a_timed_end_is_read():
     assert any("DTSTART is a date but DTEND has a time" in w for w in batch.warnings)
 
 
-def test_text_that_is_no_calendar_is_invalid_data():
+def test_text_that_is_no_calendar_is_invalid_data() -> None:
     with pytest.raises(InvalidData, match="not an iCalendar file"):
         ics_batch("just some text\nwith lines\n", "notes.ics")
 
@@ -579,7 +581,7 @@ FLAWED = calendar(
 
 def test_import_reports_each_repair_and_skip_with_vevent_line_and_uid(
     invoke: Any, store_path: Path, tmp_path: Path
-):
+) -> None:
     path = tmp_path / "flawed.ics"
     path.write_text(FLAWED, encoding="utf-8")
     result = invoke("import", str(path))
@@ -593,7 +595,7 @@ def test_import_reports_each_repair_and_skip_with_vevent_line_and_uid(
 
 def test_strict_import_refuses_any_repair_and_writes_nothing(
     invoke: Any, store_path: Path, tmp_path: Path
-):
+) -> None:
     path = tmp_path / "flawed.ics"
     path.write_text(FLAWED, encoding="utf-8")
     before = digest(store_path)
@@ -608,7 +610,9 @@ def test_strict_import_refuses_any_repair_and_writes_nothing(
     assert invoke("import", str(clean), "--strict").exit_code == 0
 
 
-def test_a_malformed_file_gets_a_message_and_exit_3(invoke: Any, store_path: Path, tmp_path: Path):
+def test_a_malformed_file_gets_a_message_and_exit_3(
+    invoke: Any, store_path: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "binary.ics"
     path.write_bytes(bytes(range(256)) * 4)
     before = digest(store_path)
@@ -621,7 +625,7 @@ def test_a_malformed_file_gets_a_message_and_exit_3(invoke: Any, store_path: Pat
 @pytest.mark.parametrize("kind", ["ics", "json", "csv"])
 def test_a_format_defined_nowhere_is_created_from_its_key(
     invoke: Any, store_path: Path, tmp_path: Path, kind: str
-):
+) -> None:
     if kind == "ics":
         data = calendar("UID:f\nSUMMARY:Round\nDTSTART:20220301\nX-SUMMITS-FORMAT:normandy")
     elif kind == "json":
@@ -649,40 +653,38 @@ def _corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*.ics") if p.stat().st_size < 60_000)
 
 
-hypothesis = pytest.importorskip("hypothesis")
-strategies = hypothesis.strategies
-
-
-@strategies.composite
+@st.composite
 def _mutated(draw: Any) -> bytes:
     files = _corpus_files()
-    data = draw(strategies.sampled_from(files)).read_bytes()
+    data = draw(st.sampled_from(files)).read_bytes()
     lines = data.splitlines(keepends=True) or [b""]
-    for _ in range(draw(strategies.integers(1, 4))):
-        action = draw(strategies.sampled_from(["truncate", "drop", "flip", "duplicate", "swap"]))
+    for _ in range(draw(st.integers(1, 4))):
+        action = draw(st.sampled_from(["truncate", "drop", "flip", "duplicate", "swap"]))
         if not lines:
             break
-        at = draw(strategies.integers(0, len(lines) - 1))
+        at = draw(st.integers(0, len(lines) - 1))
         if action == "truncate":
-            lines = [*lines[:at], lines[at][: draw(strategies.integers(0, len(lines[at])))]]
+            lines = [*lines[:at], lines[at][: draw(st.integers(0, len(lines[at])))]]
         elif action == "drop":
             del lines[at]
         elif action == "flip" and lines[at]:
-            index = draw(strategies.integers(0, len(lines[at]) - 1))
-            byte = draw(strategies.integers(0, 255))
+            index = draw(st.integers(0, len(lines[at]) - 1))
+            byte = draw(st.integers(0, 255))
             lines[at] = lines[at][:index] + bytes([byte]) + lines[at][index + 1 :]
         elif action == "duplicate":
-            end = min(len(lines), at + draw(strategies.integers(1, 40)))
+            end = min(len(lines), at + draw(st.integers(1, 40)))
             lines = lines[:end] + lines[at:end] + lines[end:]
         else:
-            other = draw(strategies.integers(0, len(lines) - 1))
+            other = draw(st.integers(0, len(lines) - 1))
             lines[at], lines[other] = lines[other], lines[at]
     return b"".join(lines)
 
 
-@hypothesis.settings(max_examples=120, deadline=None)
-@hypothesis.given(_mutated())
-def test_mutated_corpus_files_raise_nothing_but_invalid_data_and_finish_quickly(data: bytes):
+@settings(max_examples=120, deadline=None)
+@given(_mutated())
+def test_mutated_corpus_files_raise_nothing_but_invalid_data_and_finish_quickly(
+    data: bytes,
+) -> None:
     began = time.monotonic()
     try:
         batch = importing.read_file(data, "ics", "mutated.ics")

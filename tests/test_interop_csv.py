@@ -53,14 +53,14 @@ def _export_csv(invoke: Any, *args: str) -> str:
     return str(result.stdout)
 
 
-def test_header_is_documented_and_stable(invoke: Any):
+def test_header_is_documented_and_stable(invoke: Any) -> None:
     text = _export_csv(invoke)
     header = next(csv.reader(io.StringIO(text)))
     assert header == export_keys()
     assert set(CSV_KEYS) <= set(header)
 
 
-def test_csv_module_and_pandas_read_the_same_values(invoke: Any):
+def test_csv_module_and_pandas_read_the_same_values(invoke: Any) -> None:
     text = _export_csv(invoke)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     records = json.loads(invoke("--now", "2022-01-01", "export", "--output", "json").stdout)
@@ -87,7 +87,7 @@ def test_csv_module_and_pandas_read_the_same_values(invoke: Any):
     assert frame.to_dict("records") == rows
 
 
-def test_csv_round_trip_reproduces_the_store(invoke: Any, store_path: Path, tmp_path: Path):
+def test_csv_round_trip_reproduces_the_store(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     exported = tmp_path / "events.csv"
     assert invoke("export", "-o", str(exported)).exit_code == 0
     target = tmp_path / "target.yaml"
@@ -102,7 +102,7 @@ def test_csv_round_trip_reproduces_the_store(invoke: Any, store_path: Path, tmp_
     assert "0 added, 0 updated, 7 unchanged" in again.stderr
 
 
-def test_formulas_are_neutralised_and_come_back_exactly(invoke: Any, tmp_path: Path):
+def test_formulas_are_neutralised_and_come_back_exactly(invoke: Any, tmp_path: Path) -> None:
     source = tmp_path / "hostile.yaml"
     source.write_text(HOSTILE, encoding="utf-8")
     result = invoke("--store", str(source), "--now", "2022-01-01", "export", "--output", "csv")
@@ -141,11 +141,13 @@ def test_formulas_are_neutralised_and_come_back_exactly(invoke: Any, tmp_path: P
         ("a;", ["a", ""]),
     ],
 )
-def test_split_list(cell: str, items: list[str]):
+def test_split_list(cell: str, items: list[str]) -> None:
     assert cells.split_list(cell) == items
 
 
-def test_bad_csv_is_refused_whole_with_every_problem(invoke: Any, store_path: Path, tmp_path: Path):
+def test_bad_csv_is_refused_whole_with_every_problem(
+    invoke: Any, store_path: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         "id,title,start,round\r\nok,Fine,2022-02-01,\r\nbad-date,X,2022-13-01,\r\n"
@@ -163,7 +165,7 @@ def test_bad_csv_is_refused_whole_with_every_problem(invoke: Any, store_path: Pa
     assert result.exit_code == 3 and "'titel'" in result.stderr
 
 
-def test_csv_without_ids_is_idempotent(invoke: Any, store_path: Path, tmp_path: Path):
+def test_csv_without_ids_is_idempotent(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "new.csv"
     path.write_text("title,start,city\r\nParis talks,2022-02-01,Paris\r\n", encoding="utf-8")
     first = invoke("import", str(path))
@@ -173,7 +175,7 @@ def test_csv_without_ids_is_idempotent(invoke: Any, store_path: Path, tmp_path: 
     assert len(store.load(store_path).store.events) == 8
 
 
-def test_json_and_yaml_record_lists_import(invoke: Any, store_path: Path, tmp_path: Path):
+def test_json_and_yaml_record_lists_import(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     for output, suffix in (("json", ".json"), ("yaml", ".yaml")):
         result = invoke("list", "--output", output)
         assert result.exit_code == 0, result.stderr
@@ -184,7 +186,7 @@ def test_json_and_yaml_record_lists_import(invoke: Any, store_path: Path, tmp_pa
         assert "0 added, 0 updated, 7 unchanged" in result.stderr
 
 
-def test_store_document_import(invoke: Any, store_path: Path, tmp_path: Path):
+def test_store_document_import(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     target = tmp_path / "empty.json"
     result = invoke("--store", str(target), "import", str(store_path))
     assert result.exit_code == 0, result.stderr

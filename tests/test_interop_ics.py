@@ -158,7 +158,9 @@ def source_store(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return _write_generated(tmp_path)
 
 
-def test_export_parses_one_vevent_per_event_with_stable_uids(invoke: Any, source_store: Path):
+def test_export_parses_one_vevent_per_event_with_stable_uids(
+    invoke: Any, source_store: Path
+) -> None:
     data = _export(invoke, source_store)
     calendar = icalendar.Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
@@ -177,7 +179,7 @@ def test_export_parses_one_vevent_per_event_with_stable_uids(invoke: Any, source
     assert b"\r\n" in data and all(len(line) <= 75 for line in data.split(b"\r\n"))
 
 
-def test_bundled_export_maps_fields(invoke: Any, store_path: Path):
+def test_bundled_export_maps_fields(invoke: Any, store_path: Path) -> None:
     calendar = icalendar.Calendar.from_ical(_export(invoke, store_path))
     by_uid = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     ssd = by_uid["2022-01-10-geneva-ssd@summits"]
@@ -215,7 +217,7 @@ def _occurrence_matches(event: Event, occurrence: Any) -> None:
 
 def test_recurring_ical_events_expands_to_the_instants_summits_computes(
     invoke: Any, source_store: Path
-):
+) -> None:
     recurring = pytest.importorskip("recurring_ical_events")
     from summit_cli import recurrence
 
@@ -239,7 +241,9 @@ def test_recurring_ical_events_expands_to_the_instants_summits_computes(
     assert by_uid == {}
 
 
-def test_export_then_import_reproduces_the_store(invoke: Any, source_store: Path, tmp_path: Path):
+def test_export_then_import_reproduces_the_store(
+    invoke: Any, source_store: Path, tmp_path: Path
+) -> None:
     feed = tmp_path / "feed.ics"
     result = invoke("--store", str(source_store), "export", "-o", str(feed))
     assert result.exit_code == 0, result.stderr
@@ -252,7 +256,7 @@ def test_export_then_import_reproduces_the_store(invoke: Any, source_store: Path
     assert "added" in result.stderr
 
 
-def test_importing_twice_changes_nothing(invoke: Any, store_path: Path, tmp_path: Path):
+def test_importing_twice_changes_nothing(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed.ics"
     assert invoke("export", "-o", str(feed)).exit_code == 0
     before, mtime = digest(store_path), store_path.stat().st_mtime_ns
@@ -266,7 +270,7 @@ def test_importing_twice_changes_nothing(invoke: Any, store_path: Path, tmp_path
 
 def test_reexport_after_an_edit_updates_instead_of_duplicating(
     invoke: Any, store_path: Path, tmp_path: Path
-):
+) -> None:
     feed = tmp_path / "feed.ics"
     assert invoke("export", "-o", str(feed)).exit_code == 0
     target = tmp_path / "team.yaml"
@@ -291,7 +295,7 @@ HOSTILE_TITLES = [
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
-def test_hostile_titles_cannot_inject_properties_or_events(title: str):
+def test_hostile_titles_cannot_inject_properties_or_events(title: str) -> None:
     event = Event(id="x", title=title, start=parse_wall_time("2022-01-01"))
     data = ics.to_ics([event], {}, stamp=datetime(2022, 1, 1, tzinfo=UTC))
     lines = data.split(b"\r\n")
@@ -350,7 +354,7 @@ END:VCALENDAR\r
 """
 
 
-def test_import_an_invitation(invoke: Any, store_path: Path, tmp_path: Path):
+def test_import_an_invitation(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     invitation = tmp_path / "invite.ics"
     invitation.write_text(INVITATION.replace("{sequence}", "0"), encoding="utf-8")
     result = invoke("import", str(invitation), "--format", "osce")
@@ -394,7 +398,7 @@ def test_import_an_invitation(invoke: Any, store_path: Path, tmp_path: Path):
 
 def test_strict_import_is_all_or_nothing_and_lists_every_problem(
     invoke: Any, store_path: Path, tmp_path: Path
-):
+) -> None:
     # Issue 13: without --strict the flawed events are repaired or skipped (see
     # test_ics_import.py); with it, the old all-or-nothing import and its list.
     bad = INVITATION.replace("{sequence}", "0")
@@ -411,7 +415,7 @@ def test_strict_import_is_all_or_nothing_and_lists_every_problem(
     assert digest(store_path) == before
 
 
-def test_dry_run_and_unknown_format(invoke: Any, store_path: Path, tmp_path: Path):
+def test_dry_run_and_unknown_format(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "invite.ics"
     path.write_text(INVITATION.replace("{sequence}", "0"), encoding="utf-8")
     before = digest(store_path)
@@ -428,7 +432,9 @@ def test_dry_run_and_unknown_format(invoke: Any, store_path: Path, tmp_path: Pat
     assert digest(store_path) == before
 
 
-def test_a_recurring_invitation_keeps_its_rule(invoke: Any, store_path: Path, tmp_path: Path):
+def test_a_recurring_invitation_keeps_its_rule(
+    invoke: Any, store_path: Path, tmp_path: Path
+) -> None:
     text = INVITATION.replace("{sequence}", "0").replace(
         "STATUS:CONFIRMED\r\n", "STATUS:CONFIRMED\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
     )
@@ -440,7 +446,7 @@ def test_a_recurring_invitation_keeps_its_rule(invoke: Any, store_path: Path, tm
     assert [e.rrule for e in imported] == ["FREQ=WEEKLY;COUNT=3"]
 
 
-def test_export_options(invoke: Any, store_path: Path, tmp_path: Path):
+def test_export_options(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     result = invoke("export", "--format", "geneva")
     assert result.exit_code == 0
     calendar = icalendar.Calendar.from_ical(result.stdout_bytes)
@@ -455,7 +461,7 @@ def test_export_options(invoke: Any, store_path: Path, tmp_path: Path):
     assert csv_file.read_text(encoding="utf-8").startswith("id,title,")
 
 
-def test_export_does_not_import_icalendar_for_other_commands():
+def test_export_does_not_import_icalendar_for_other_commands() -> None:
     code = (
         "import sys; from summit_cli.cli import app; "
         "assert 'icalendar' not in sys.modules and 'jsonschema' not in sys.modules, "
@@ -470,7 +476,7 @@ def _khal() -> str | None:
 
 
 @pytest.mark.skipif(_khal() is None, reason="khal is not installed (pip install khal)")
-def test_khal_imports_the_exported_calendar(invoke: Any, store_path: Path, tmp_path: Path):
+def test_khal_imports_the_exported_calendar(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed.ics"
     assert invoke("export", "-o", str(feed)).exit_code == 0
     calendars = tmp_path / "calendars" / "summits"

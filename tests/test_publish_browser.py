@@ -219,22 +219,23 @@ def png_colours(data: bytes) -> int:
             idat += body
         pos += 12 + length
     raw, stride = zlib.decompress(idat), width * channels
-    prev, colours = bytearray(stride), set()
+    prev, colours = bytearray(stride), set[bytes]()
     for row in range(len(raw) // (stride + 1)):
-        kind, line = (
+        line_filter: int
+        line_filter, line = (
             raw[row * (stride + 1)],
             bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)]),
         )
         for i in range(stride):
             a = line[i - channels] if i >= channels else 0
             b, c = prev[i], prev[i - channels] if i >= channels else 0
-            if kind == 1:
+            if line_filter == 1:
                 line[i] = (line[i] + a) & 255
-            elif kind == 2:
+            elif line_filter == 2:
                 line[i] = (line[i] + b) & 255
-            elif kind == 3:
+            elif line_filter == 3:
                 line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
+            elif line_filter == 4:
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255

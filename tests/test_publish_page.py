@@ -60,8 +60,8 @@ def make_record(
     if tz is not None:
         local = wall.replace(tzinfo=ZoneInfo(tz))
         if end is not None:
-            stop = datetime.fromisoformat(end).replace(tzinfo=ZoneInfo(tz))
-            stop = stop + timedelta(days=1) if all_day else stop
+            ends = datetime.fromisoformat(end).replace(tzinfo=ZoneInfo(tz))
+            stop: datetime | None = ends + timedelta(days=1) if all_day else ends
         else:
             stop = local + timedelta(days=1) if all_day else None
         start_local, start_utc = local.isoformat(), _z(local)
@@ -294,7 +294,7 @@ def test_hostile_titles_notes_and_sources_are_text() -> None:
         assert title in text  # shown verbatim, as text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    hrefs = [a["href"] for a in parsed.all("a") if a.get("href") and a["href"][0] != "#"]
+    hrefs = [h for a in parsed.all("a") if (h := a.get("href")) and h[0] != "#"]
     assert hrefs and set(hrefs) == {"https://example.org/ok?a=1&b=2"}, hrefs
     assert 'href="https://example.org/ok?a=1&amp;b=2"' in page
 
@@ -408,7 +408,7 @@ def test_article_ids_come_from_event_ids_and_are_unique() -> None:
         "e-weekly--2022-01-13",
         "e-event",
     ]
-    chips = [a["href"] for t, a in parsed.tags if t == "a" and (a.get("href") or "")[:1] == "#"]
+    chips = [h for t, a in parsed.tags if t == "a" and (h := a.get("href") or "")[:1] == "#"]
     assert sorted(chips) == sorted(f"#{r}" for r in refs)
 
 

@@ -141,8 +141,10 @@ def ids(placed: list[Any]) -> list[str]:
     return [p.event.id for p in placed]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 # ------------------------------------------------------------------ filters
@@ -492,4 +494,4 @@ def test_merge_events_generated_ids_do_not_collide_with_the_batch(store: Store) 
 
 def _fields(event: Event | None) -> dict[str, Any]:
     assert event is not None
-    return {name: getattr(event, name) for name in Event.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(event, name) for name in Event.__slots__}

@@ -20,8 +20,10 @@ from summit_cli.rrules import check_rrule
 VIENNA = ZoneInfo("Europe/Vienna")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def series(

@@ -21,7 +21,7 @@ def _plain(text: str) -> Any:
     return json.loads(json.dumps(yamltree.load(text), default=str))
 
 
-def test_schema_command_prints_the_shipped_schema(invoke: Any):
+def test_schema_command_prints_the_shipped_schema(invoke: Any) -> None:
     result = invoke("schema")
     assert result.exit_code == 0, result.stderr
     printed = json.loads(result.stdout)
@@ -30,7 +30,7 @@ def test_schema_command_prints_the_shipped_schema(invoke: Any):
     jsonschema.Draft202012Validator.check_schema(printed)
 
 
-def test_bundled_store_validates_and_names_no_schema_path():
+def test_bundled_store_validates_and_names_no_schema_path() -> None:
     # Inside an installed package no relative path reaches the schema: the bundled store
     # names none; the user's first copy names the installed one (test_first_hour.py).
     text = BUNDLED.read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ def test_bundled_store_validates_and_names_no_schema_path():
     assert "yaml-language-server" not in text
 
 
-def test_the_store_format_page_shows_a_store_the_schema_accepts():
+def test_the_store_format_page_shows_a_store_the_schema_accepts() -> None:
     page = (ROOT / "docs" / "store-format.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", page, re.DOTALL)
     stores = [b for b in blocks if "\nversion: 1" in "\n" + b]
@@ -59,7 +59,7 @@ def test_the_store_format_page_shows_a_store_the_schema_accepts():
         ({"formats": {"geneva": {"description": "no name"}}}, "formats.geneva"),
     ],
 )
-def test_schema_and_model_refuse_the_same_mistakes(change: dict[str, Any], where: str):
+def test_schema_and_model_refuse_the_same_mistakes(change: dict[str, Any], where: str) -> None:
     from summit_cli.fromplain import store_from_plain
 
     document = {"version": 1, "formats": {}, "events": [], **change}
@@ -69,7 +69,7 @@ def test_schema_and_model_refuse_the_same_mistakes(change: dict[str, Any], where
     assert model_problems
 
 
-def test_wheel_config_ships_the_schema():
+def test_wheel_config_ships_the_schema() -> None:
     # Hatch puts every file under summit_cli/ (not git-ignored) into the wheel; the schema
     # must be there and not ignored.
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

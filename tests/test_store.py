@@ -488,7 +488,7 @@ def test_removing_an_event_keeps_the_rest(tmp_path: Path) -> None:
     assert "x-custom: [1, 2]   # an unknown event key" in text
 
 
-JSON_STORE = {
+JSON_STORE: dict[str, Any] = {
     "version": 1,
     "x-meta": {"owner": "desk"},
     "formats": {"geneva": {"name": "SSD", "x-format-extra": [1]}},
@@ -501,7 +501,7 @@ JSON_STORE = {
 def test_json_store_keeps_unknown_keys(tmp_path: Path) -> None:
     path = write(tmp_path / "s.json", json.dumps(JSON_STORE))
     store.update(store.Location(path), adding(new_event(format="geneva")))
-    tree = json.loads(path.read_text(encoding="utf-8"))
+    tree: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     assert tree["x-meta"] == {"owner": "desk"}
     assert tree["formats"]["geneva"]["x-format-extra"] == [1]
     assert tree["events"][0] == JSON_STORE["events"][0]

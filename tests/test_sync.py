@@ -47,7 +47,9 @@ def _json(result: Any) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_two_teammates_converge(team: tuple[str, Teammate, Teammate], radicale_session) -> None:
+def test_two_teammates_converge(
+    team: tuple[str, Teammate, Teammate], radicale_session: RadicaleServer
+) -> None:
     url, alice, bob = team
     first = _json(alice.sync("--output", "json"))
     assert len(first["pushed"]["added"]) == 7 and first["exit_code"] == 0

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import NOT_FOUND, USAGE, digest, failed, ok
 from servers import FeedServer, RadicaleServer, Teammate, calendar_objects
 
@@ -108,7 +109,10 @@ def test_a_feed_that_changes_between_two_syncs(
 
 
 def test_a_failing_or_cut_feed_changes_nothing(
-    feed_server: FeedServer, invoke: Callable[..., Any], store_path: Path, monkeypatch
+    feed_server: FeedServer,
+    invoke: Callable[..., Any],
+    store_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = feed_server.set("/osce.ics", V1)
     ok(invoke("remote", "add", "osce", url, "--feed"))

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summit_cli import store
 from summit_cli.errors import InvalidData, InvalidInput
 from summit_cli.model import Event, Store, parse_wall_time
+from summit_cli.query import find_event
 from summit_cli.sync import codec
 from summit_cli.sync.plan import (
     Action,
@@ -35,7 +37,7 @@ def _base(digest: str) -> Agreed:
     return Agreed(f"{digest}.ics", f'"{digest}"', digest, f"{digest}@summits")
 
 
-def _one(local: str | None, base: str | None, remote: str | None, prefer: str | None = None):
+def _one(local: str | None, base: str | None, remote: str | None, prefer: str | None = None) -> Any:
     steps = plan(
         {"e": local} if local else {},
         {"e": _base(base)} if base else {},
@@ -61,7 +63,9 @@ def _one(local: str | None, base: str | None, remote: str | None, prefer: str | 
         (None, "a", None, Action.FORGET),  # both deleted it
     ],
 )
-def test_each_side_alone(local, base, remote, action) -> None:
+def test_each_side_alone(
+    local: str | None, base: str | None, remote: str | None, action: str | None
+) -> None:
     step = _one(local, base, remote)
     assert (step.action if step else None) == action
     if step is not None:
@@ -87,7 +91,16 @@ def test_each_side_alone(local, base, remote, action) -> None:
          "local", "remote"),
     ],
 )  # fmt: skip
-def test_the_conflict_rule(local, base, remote, prefer, action, conflict, kept, lost) -> None:
+def test_the_conflict_rule(
+    local: str | None,
+    base: str | None,
+    remote: str | None,
+    prefer: str | None,
+    action: str,
+    conflict: bool,
+    kept: str | None,
+    lost: str | None,
+) -> None:
     step = _one(local, base, remote, prefer)
     assert step is not None
     assert (step.action, step.conflict, step.kept, step.lost) == (action, conflict, kept, lost)
@@ -127,7 +140,7 @@ def test_apply_pulls_adds_replaces_removes_and_brings_formats() -> None:
         current, steps, expected, incoming, {"osce": osce}, codec.event_hash, applied
     )
     assert [e.id for e in after.events] == ["keep", "old", "new"]
-    assert after.event("old").title == "Changed"
+    assert find_event(after, "old").title == "Changed"
     assert after.formats == {"osce": osce}
     assert sorted(applied.done) == ["gone", "new", "old"] and applied.left == []
 
@@ -161,7 +174,7 @@ def test_pulls_clear_the_links_to_events_the_store_does_not_hold() -> None:
     applied = Applied()
     after = apply_pulls(current, steps, hashes, {"new": new}, {}, codec.event_hash, applied)
     assert [e.id for e in after.events] == ["round", "new"]  # the call was deleted there
-    assert after.event("round").agreed_at is None and after.event("new").follows is None
+    assert find_event(after, "round").agreed_at is None and find_event(after, "new").follows is None
     assert applied.cleared == [("round", "agreed_at", "call"), ("new", "follows", "missing")]
     assert applied.stored["new"] == replace(new, follows=None)  # what the base records
 
@@ -185,7 +198,7 @@ def test_feed_plan_and_apply() -> None:
     mine = {k: v for k, v in incoming.items() if k != "f-clash"}
     after = apply_feed(current, owned, mine, {}, codec.event_hash)
     assert [e.id for e in after.events] == ["mine", "f-same", "f-clash", "f-new"]
-    assert after.event("f-clash").title == "Talks"  # an event not from the feed is left alone
+    assert find_event(after, "f-clash").title == "Talks"  # an event not from the feed is left alone
 
 
 # ------------------------------------------------------------------ remotes

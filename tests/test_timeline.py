@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summit_cli.dateorder import DateOrder
 from summit_cli.errors import InvalidInput
 from summit_cli.fromplain import store_from_plain
 from summit_cli.model import MAX_DATE, MIN_DATE, Event, WallTime, parse_wall_time
@@ -23,7 +24,7 @@ from summit_cli.timeline import (
     span_of,
     wall_time_exists,
 )
-from summit_cli.typed import DateOrder, parse_duration, parse_typed, resolve_typed
+from summit_cli.typed import parse_duration, parse_typed, resolve_typed
 from summit_cli.zones import is_zone_name
 
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -35,8 +36,10 @@ MINUS_8 = timezone(timedelta(hours=-8))
 PLUS_9 = timezone(timedelta(hours=9))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def ev(start: str, end: str | None = None, tz: str | None = None, **fields: Any) -> Event:
@@ -328,7 +331,7 @@ def test_phase_in_the_repeated_hour_uses_the_real_instant() -> None:
     now = datetime(2022, 11, 6, 1, 30, fold=1, tzinfo=NEW_YORK)
     assert now.astimezone(UTC) > span.end.astimezone(UTC)
     assert phase(span, now) is Phase.PAST
-    assert countdown(span, now).seconds < 0
+    assert (countdown(span, now).seconds or 0) < 0
 
 
 # ------------------------------------------------------------------ countdown texts
@@ -651,6 +654,7 @@ def test_countdown_seconds_never_increase_as_time_passes(
     for step in steps:
         now += timedelta(seconds=step)
         current = countdown(span, now.astimezone(now_zone)).seconds
+        assert current is not None and previous is not None
         assert current <= previous
         assert current == int((span.start.astimezone(UTC) - now).total_seconds())
         previous = current

@@ -21,6 +21,7 @@ import pytest
 
 from summit_cli import query, store
 from summit_cli.errors import InvalidInput
+from summit_cli.model import Store
 from summit_cli.render import terminal as render
 from summit_cli.render import text as plain
 from summit_cli.views import base, cards
@@ -103,7 +104,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _load(path: Path) -> tuple[store.Store, list[query.Placed]]:
+def _load(path: Path) -> tuple[Store, list[query.Placed]]:
     current = store.read_store(store.Location(path))
     return current, query.place(current.events, UTC)
 
