@@ -28,6 +28,7 @@ FIX = "run `python scripts/make_docs.py --write`, then review `git diff`"
 # The real docs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", make_docs.markdown_files(), ids=make_docs.display_name)
 def test_console_examples_are_current(path: Path) -> None:
     problems = make_docs.check_file(path)
@@ -469,6 +470,7 @@ whatever the author wrote
 """
 
 
+@pytest.mark.slow
 def test_a_markdown_file_is_written_then_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

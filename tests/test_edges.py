@@ -350,6 +350,7 @@ def test_a_big_bad_yaml_store_is_refused_in_seconds(invoke: Any, tmp_path: Path)
     assert f"line {len(lines)}" in result.stderr and "anchors" in result.stderr
 
 
+@pytest.mark.slow
 def test_many_unknown_keys_validate_fast(invoke: Any, tmp_path: Path) -> None:
     path = tmp_path / "keys.yaml"
     keys = "\n".join(f"    k{i}: v" for i in range(30_000))
@@ -373,6 +374,7 @@ def test_a_long_import_report_is_summarised(invoke: Any, tmp_path: Path) -> None
     assert len(added) < 300
 
 
+@pytest.mark.slow
 def test_importing_many_records_is_not_quadratic(invoke: Any, tmp_path: Path) -> None:
     path = tmp_path / "many.json"
     count = 5000

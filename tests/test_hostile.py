@@ -38,6 +38,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_hostile_store_is_refused_or_read_correctly(name: str, tmp_path: Path, invoke: Any) -> None:
     content, expect = CORPUS[name]

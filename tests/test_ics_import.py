@@ -680,6 +680,7 @@ def _mutated(draw: Any) -> bytes:
     return b"".join(lines)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(_mutated())
 def test_mutated_corpus_files_raise_nothing_but_invalid_data_and_finish_quickly(

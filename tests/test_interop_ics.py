@@ -475,6 +475,7 @@ def _khal() -> str | None:
     return found if found and os.access(found, os.X_OK) else None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_khal() is None, reason="khal is not installed (pip install khal)")
 def test_khal_imports_the_exported_calendar(invoke: Any, store_path: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed.ics"

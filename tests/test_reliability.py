@@ -68,6 +68,7 @@ def add(invoke: Any, path: Path, title: str, *extra: str) -> Any:
 # ------------------------------------------------------------- 1. concurrency
 
 
+@pytest.mark.slow
 def test_50_concurrent_writer_processes_lose_nothing(tmp_path: Path) -> None:
     acked, present, lost = stress.concurrency_run(tmp_path, 50)
     assert lost == 0
@@ -77,6 +78,7 @@ def test_50_concurrent_writer_processes_lose_nothing(tmp_path: Path) -> None:
 # ------------------------------------------------------------------- 2. kill
 
 
+@pytest.mark.slow
 def test_kill_9_during_writes_leaves_old_or_new_no_stale_lock(tmp_path: Path) -> None:
     path = tmp_path / "summits.yaml"
     shutil.copyfile(BUNDLED, path)
@@ -99,6 +101,7 @@ def test_orphaned_temp_files_are_swept_by_the_next_write(invoke: Any, store_path
 # --------------------------------------------------------- 3. I/O faults
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persistent", [False, True], ids=["single", "persistent"])
 def test_failing_the_kth_file_operation_for_every_k(
     tmp_path: Path, invoke: Any, persistent: bool

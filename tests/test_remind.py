@@ -43,6 +43,7 @@ def add_events(store: Path, text: str) -> None:
 # ------------------------------------------------------------------ a week of cron
 
 
+@pytest.mark.slow
 def test_a_week_of_cron_runs_every_15_minutes_with_two_sleeps(
     invoke: Any, store_path: Path
 ) -> None:

@@ -271,6 +271,7 @@ class Attempt:
     killed: bool  # the run died right after this attempt, before recording "sent"
 
 
+@pytest.mark.slow
 @given(
     evs=events(),
     lead_set=st.sets(st.sampled_from(LEAD_CHOICES), min_size=1),
