@@ -482,6 +482,55 @@ def hostile_corpus() -> dict[str, tuple[bytes, str]]:
         ),
         "not-a-mapping.json": (b"[1, 2, 3]", "refuse"),
         "oversized.yaml": (b"", "refuse"),  # made sparse below: one byte over the limit
+        # Text a reader might change: line separators, a literal \N, a lone CR (issue 12).
+        "separators.yaml": (
+            (ev + '    notes: "a\\x85b\\u2028c\\u2029d\\rE \\\\N f"\n').encode(),
+            "read",
+        ),
+        # Dates and offsets out of range; a rough date that cannot be (issues 12, 16).
+        "far-date.yaml": (
+            b'version: 1\nevents:\n  - title: T\n    start: "9999-12-31"\n',
+            "refuse",
+        ),
+        "offset-too-big.yaml": (
+            b'version: 1\nevents:\n  - title: T\n    start: "2022-01-10T10:00+19:00"\n',
+            "refuse",
+        ),
+        "rough-impossible.yaml": (
+            b'version: 1\nevents:\n  - title: T\n    start: "2021-W53"\n',
+            "refuse",
+        ),
+        # Rules that never match, that never end, or whose occurrence spans millennia.
+        "rule-never-matches.yaml": (
+            (ev + "    rrule: FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31\n").encode(),
+            "refuse",
+        ),
+        "rule-huge-count.yaml": (
+            (ev + "    rrule: FREQ=DAILY;COUNT=999999999\n").encode(),
+            "refuse",
+        ),
+        "occurrence-millennia.yaml": (
+            b'version: 1\nevents:\n  - title: T\n    start: "2024-07-01"\n    end: "8024-07-01"\n'
+            b"    rrule: FREQ=WEEKLY;UNTIL=20240801;INTERVAL=2;BYDAY=MO\n",
+            "read",
+        ),
+        "override-of-nothing.yaml": (
+            (
+                ev + "    rrule: FREQ=WEEKLY\n    overrides: [{of: '2022-01-11', title: X}]\n"
+            ).encode(),
+            "refuse",
+        ),
+        "rdates-flood.yaml": (
+            (ev + "    rdates: [" + ", ".join(["'2022-01-11'"] * 100_001) + "]\n").encode(),
+            "refuse",
+        ),
+        # Links that go round in a circle, or name nothing (issue 16).
+        "link-circle.yaml": (
+            b'version: 1\nevents:\n  - {id: a, title: A, start: "2022-01-10", follows: b}\n'
+            b'  - {id: b, title: B, start: "2022-01-11", follows: a}\n',
+            "refuse",
+        ),
+        "link-to-nowhere.yaml": ((ev + "    part_of: nowhere\n").encode(), "refuse"),
     }
 
 
@@ -567,6 +616,8 @@ HOSTILE_TITLES = {
     "bidi override": "Talks \u202eevil\u202c \u2066x\u2069",
     "formula": '=HYPERLINK("https://evil.example","x")',
     "newline injection": "Talks\r\nEND:VEVENT\r\nBEGIN:VEVENT",
+    "separators and BEL": "Talks\x85next\u2028line\u2029para\x07bell\ufeff",
+    "literal backslash N": "Talks \\N not a break \\n either",
 }
 
 

@@ -168,3 +168,14 @@ def test_output_on_a_real_terminal(tmp_path: Path) -> None:
     assert b"click" in received
     assert stress.forbidden_count(stress._strip_own_sgr(received)) == 0
     assert b"\\x1b]8;;" in received  # shown visibly
+
+
+def test_line_separators_cr_and_a_literal_backslash_n_are_read_exactly(
+    tmp_path: Path, invoke: Any
+) -> None:
+    # Issue 12, point 3: NEL, LS, PS, a lone CR and a literal \N are data, not line breaks.
+    path = tmp_path / "separators.yaml"
+    path.write_bytes(CORPUS["separators.yaml"][0])
+    for _ in range(2):  # a cold read, then the parse cache
+        (record,) = json.loads(invoke("--store", str(path), "list", "--output", "json").stdout)
+        assert record["notes"] == "a\x85b\u2028c\u2029d\rE \\N f"
