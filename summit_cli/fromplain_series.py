@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 # More extra dates or changed occurrences than this is not a meeting series.
-MAX_SERIES_ITEMS = 100_000
+MAX_SERIES_ITEMS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
