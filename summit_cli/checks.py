@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -38,12 +38,7 @@ class Finding:
     message: str
 
     def to_plain(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "where": self.where,
-            "line": self.line,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 def from_problem(problem: Problem, level: Level = "error") -> Finding:

@@ -17,23 +17,15 @@ from summit_cli import links, query, timeline, zones
 from summit_cli.cells import split_list
 from summit_cli.errors import InvalidData, InvalidInput, Problem
 from summit_cli.fromplain import events_from_plain, validate_event
-from summit_cli.model import (
-    EVENT_KEYS,
-    KINDS,
-    LIST_KEYS,
-    STATUSES,
-    Change,
-    Event,
-    Status,
-    Store,
-    WallTime,
-)
+from summit_cli.model import EVENT_KEYS, KINDS, LIST_KEYS, STATUSES, Change, Event, Status, WallTime
 from summit_cli.plaincheck import check_choice
 from summit_cli.typed import Context
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
+
+    from summit_cli.model import Store
 
 CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\Z")
 # Overrides are lists of mappings: changed by their own options, not --set.

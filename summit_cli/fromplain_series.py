@@ -12,21 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from summit_cli.model import (
-    EVENT_KEYS,
-    OVERRIDE_KEYS,
-    STATUSES,
-    Override,
-    Status,
-    WallTime,
-    parse_wall_time,
-)
+from summit_cli.model import EVENT_KEYS, OVERRIDE_KEYS, STATUSES, Override, Status, parse_wall_time
 from summit_cli.plaincheck import Collector, text_list, text_value, type_name
 from summit_cli.rrules import RRULE_MAX_LEN, check_rrule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
+
+    from summit_cli.model import WallTime
 
 
 # More extra dates or changed occurrences than this is not a meeting series.

@@ -368,22 +368,14 @@ class Format:
     meets: Event | None = None
 
     def to_plain(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "description": self.description,
-            "timezone": self.timezone,
-            "meets": meets_stored(self) if self.meets else None,
-        }
+        """The key, then every stored key (None where unset)."""
+        plain = {key: getattr(self, key) for key in ("key", *FORMAT_KEYS)}
+        plain["meets"] = meets_stored(self) if self.meets else None
+        return plain
 
     def to_stored(self) -> dict[str, Any]:
-        plain = {
-            "name": self.name,
-            "description": self.description,
-            "timezone": self.timezone,
-            "meets": meets_stored(self) if self.meets else None,
-        }
-        return {k: v for k, v in plain.items() if v is not None}
+        """The keys that are set, but the key itself (the store's mapping holds it)."""
+        return {k: v for k, v in self.to_plain().items() if k != "key" and v is not None}
 
 
 def meets_id(key: str) -> str:

@@ -46,6 +46,22 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _string(
+    raw: Mapping[str, Any], key: str, where: str, out: Collector, required: bool, kind: str
+) -> str | None:
+    """*raw*'s string at *key*; None when there is none (a problem when *required*) or the
+    value is not a string (a problem naming the *kind* of string expected)."""
+    value = raw.get(key)
+    if value is None:
+        if required:
+            out.add(where, f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        out.add(where, f"{key} must be {kind}, not {type_name(value)}")
+        return None
+    return value
+
+
 def text_value(
     raw: Mapping[str, Any],
     key: str,
@@ -55,13 +71,8 @@ def text_value(
     required: bool = False,
     max_len: int = 20_000,
 ) -> str | None:
-    value = raw.get(key)
+    value = _string(raw, key, where, out, required, "a string")
     if value is None:
-        if required:
-            out.add(where, f"{key} is required")
-        return None
-    if not isinstance(value, str):
-        out.add(where, f"{key} must be a string, not {type_name(value)}")
         return None
     if required and not value.strip():
         out.add(where, f"{key} must not be empty")
@@ -93,16 +104,8 @@ def text_list(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> t
 def wall_value(
     raw: Mapping[str, Any], key: str, where: str, out: Collector, *, required: bool = False
 ) -> WallTime | None:
-    value = raw.get(key)
+    value = _string(raw, key, where, out, required, 'a quoted string such as "2022-01-10T09:00"')
     if value is None:
-        if required:
-            out.add(where, f"{key} is required")
-        return None
-    if not isinstance(value, str):
-        out.add(
-            where,
-            f'{key} must be a quoted string such as "2022-01-10T09:00", not {type_name(value)}',
-        )
         return None
     try:
         return parse_wall_time(value)

@@ -32,6 +32,17 @@ _MONTHS = (
 )  # fmt: skip
 _SHORT = tuple(m[:3].title() for m in _MONTHS)
 _TBD = frozenset({"tbd", "tba", "tbc", "to be determined", "to be announced", "date not set"})
+# Each precision's two texts: as stored (canonical) and as people read it (describe);
+# anything else is written as its ISO week.
+_FORMS: dict[str, tuple[str, str]] = {
+    "tbd": ("tbd", "date not set"),
+    "year": ("{year}", "{year}"),
+    "half": ("{year}-H{half}", "H{half} {year}"),
+    "quarter": ("{year}-Q{quarter}", "Q{quarter} {year}"),
+    "month": ("{year}-{month:02d}", "{mon} {year}"),
+    "third": ("{year}-{month:02d}-{third}", "{third} {mon} {year}"),
+    "week": ("{iso_year}-W{week:02d}", "week {week} of {iso_year}"),
+}
 
 
 def window(precision: str, first: date) -> tuple[date, date]:
@@ -52,20 +63,7 @@ def window(precision: str, first: date) -> tuple[date, date]:
 
 def canonical(precision: str, first: date) -> str:
     """The stored text of a rough date."""
-    if precision == "tbd":
-        return "tbd"
-    if precision == "year":
-        return f"{first.year}"
-    if precision == "half":
-        return f"{first.year}-H{1 if first.month <= 6 else 2}"
-    if precision == "quarter":
-        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
-    if precision == "month":
-        return f"{first.year}-{first.month:02d}"
-    if precision == "third":
-        return f"{first.year}-{first.month:02d}-{THIRDS[min(first.day // 10, 2)]}"
-    year, week, _ = first.isocalendar()
-    return f"{year}-W{week:02d}"
+    return _FORMS.get(precision, _FORMS["week"])[0].format(**_parts(first))
 
 
 def _third_start(year: int, month: int, third: str) -> date:
@@ -172,20 +170,22 @@ def parse_typed(text: str) -> tuple[str, date] | None:
 
 def describe(precision: str, first: date) -> str:
     """A rough date as people read it: "late Jan 2022", "Q1 2022", "week 3 of 2022"."""
-    if precision == "tbd":
-        return "date not set"
-    if precision == "year":
-        return f"{first.year}"
-    if precision == "half":
-        return f"H{1 if first.month <= 6 else 2} {first.year}"
-    if precision == "quarter":
-        return f"Q{(first.month - 1) // 3 + 1} {first.year}"
-    if precision == "month":
-        return f"{_SHORT[first.month - 1]} {first.year}"
-    if precision == "third":
-        return f"{THIRDS[min(first.day // 10, 2)]} {_SHORT[first.month - 1]} {first.year}"
-    year, week, _ = first.isocalendar()
-    return f"week {week} of {year}"
+    return _FORMS.get(precision, _FORMS["week"])[1].format(**_parts(first))
+
+
+def _parts(first: date) -> dict[str, int | str]:
+    """What the forms of a rough date starting on *first* are made of."""
+    iso_year, week, _ = first.isocalendar()
+    return {
+        "year": first.year,
+        "half": 1 if first.month <= 6 else 2,
+        "quarter": (first.month - 1) // 3 + 1,
+        "month": first.month,
+        "mon": _SHORT[first.month - 1],
+        "third": THIRDS[min(first.day // 10, 2)],
+        "iso_year": iso_year,
+        "week": week,
+    }
 
 
 def unit(precision: str) -> str:

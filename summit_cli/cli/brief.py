@@ -11,7 +11,7 @@ import typer
 
 from summit_cli import query, records, store
 from summit_cli.cli.groups import Filters, context, to_filter
-from summit_cli.cli.options import only, settings_of, wired
+from summit_cli.cli.options import AHEAD, settings_of, wired
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 
@@ -30,9 +30,7 @@ def register(app: typer.Typer) -> None:
 
 def brief(
     ctx: typer.Context,
-    filters: Filters = only(
-        "formats", "kinds", "statuses", "city", "country", "participant", "tags", "search"
-    ),
+    filters: Filters = AHEAD,
     days: Annotated[
         int,
         typer.Option(

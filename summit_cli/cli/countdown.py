@@ -13,7 +13,7 @@ import typer
 from summit_cli import query, records, store, typed
 from summit_cli.cli.completion import complete_id
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import AllOpt, WithinOpt, only, settings_of, wired
+from summit_cli.cli.options import AHEAD, AllOpt, WithinOpt, settings_of, wired
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 from summit_cli.views.base import countdown_line
@@ -53,9 +53,7 @@ def countdown(
             autocompletion=complete_id,
         ),
     ] = None,
-    filters: Filters = only(
-        "formats", "kinds", "statuses", "city", "country", "participant", "tags", "search"
-    ),
+    filters: Filters = AHEAD,
     within: WithinOpt = None,
     include_all: AllOpt = False,
     live: Annotated[

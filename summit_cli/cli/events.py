@@ -11,6 +11,7 @@ from summit_cli.cli import reading
 from summit_cli.cli.completion import complete_field
 from summit_cli.cli.groups import Filters, Shown
 from summit_cli.cli.options import (
+    AHEAD,
     AllOpt,
     IdArg,
     IdsArg,
@@ -69,9 +70,7 @@ def upcoming(
 
 def next_event(
     ctx: typer.Context,
-    filters: Filters = only(
-        "formats", "kinds", "statuses", "city", "country", "participant", "tags", "search"
-    ),
+    filters: Filters = AHEAD,
     within: WithinOpt = None,
     include_all: AllOpt = False,
     field: Annotated[

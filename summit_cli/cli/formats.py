@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store, zones
-from summit_cli.cli.completion import complete_zone
 from summit_cli.cli.groups import Shown
+from summit_cli.cli.option_groups import zone_option
 from summit_cli.cli.options import DryRunOpt, only, settings_of, wired
 from summit_cli.cli.output import Rows, Text
 from summit_cli.cli.writing import write
@@ -59,12 +59,7 @@ def add_format(
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option(
-            "--tz",
-            metavar="ZONE",
-            help="Its usual venue's time zone (used by 'add' when an event gives none).",
-            autocompletion=complete_zone,
-        ),
+        zone_option("Its usual venue's time zone (used by 'add' when an event gives none)."),
     ] = None,
     dry_run: DryRunOpt = False,
 ) -> Text | None:

@@ -72,6 +72,12 @@ def members(group: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(group))
 
 
+def unset(group: type) -> dict[str, Any]:
+    """Each option's default: its field's, None for a repeatable one (Typer gives None when
+    it is not given; :func:`make` turns that back into the empty tuple)."""
+    return {f.name: None if isinstance(f.default, tuple) else f.default for f in fields(group)}
+
+
 def bundle(kwargs: dict[str, Any], plan: list[tuple[str, type, tuple[str, ...]]]) -> dict[str, Any]:
     """Replace each group's options in *kwargs* with the group value (see ``options.wired``)."""
     out = dict(kwargs)

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store
-from summit_cli.cli.completion import complete_format, complete_zone
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
+from summit_cli.cli.option_groups import format_option, zone_option
 from summit_cli.cli.options import only, settings_of, wired
 from summit_cli.cli.output import Blob, Text
 from summit_cli.cli.settings import Settings
@@ -241,13 +241,7 @@ def import_events(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="KEY",
-            help="Put imported events that have no format into this negotiation format.",
-            autocompletion=complete_format,
-        ),
+        format_option("Put imported events that have no format into this negotiation format."),
     ] = None,
     kind: Annotated[
         ImportType | None,
@@ -269,12 +263,9 @@ def import_events(
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option(
-            "--tz",
-            metavar="ZONE",
-            help="CSV: the venue's time zone for times that name none (IANA name, known city "
-            "or UTC offset). Without it such times float, with a warning.",
-            autocompletion=complete_zone,
+        zone_option(
+            "CSV: the venue's time zone for times that name none (IANA name, known city "
+            "or UTC offset). Without it such times float, with a warning."
         ),
     ] = None,
     dry_run: Annotated[

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from summit_cli.cli.completion import complete_format, complete_id
-from summit_cli.cli.groups import Shown, bundle
+from summit_cli.cli.groups import Shown, bundle, unset
 from summit_cli.cli.option_groups import GROUP_OPTIONS, GROUPS
 from summit_cli.cli.settings import Settings
 
@@ -39,6 +39,11 @@ def only(*names: str) -> Any:
     return Only(names)
 
 
+# The filters of the commands that look ahead from now themselves (next, countdown, remind,
+# brief): all but the window (--from, --to) and --exact.
+AHEAD = only("formats", "kinds", "statuses", "city", "country", "participant", "tags", "search")
+
+
 def wired(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The command *fn* as Typer should see it: each group parameter replaced by the group's
     options (in place), and what *fn* returns rendered by ``cli.output``."""
@@ -53,10 +58,13 @@ def wired(fn: Callable[..., Any]) -> Callable[..., Any]:
             continue
         chosen = param.default if isinstance(param.default, Only) and param.default else None
         members = tuple(n for n in GROUPS[group] if chosen is None or n in chosen)
+        defaults = unset(group)
         for name in members:
-            annotation, default = GROUP_OPTIONS[group][name]
+            annotation = GROUP_OPTIONS[group][name]
             parameters.append(
-                inspect.Parameter(name, param.KEYWORD_ONLY, annotation=annotation, default=default)
+                inspect.Parameter(
+                    name, param.KEYWORD_ONLY, annotation=annotation, default=defaults[name]
+                )
             )
         plan.append((param.name, group, members))
     shown_name = next((name for name, group, _ in plan if group is Shown), None)

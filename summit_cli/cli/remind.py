@@ -11,7 +11,7 @@ import typer
 
 from summit_cli import query, reminders, store
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import only, settings_of, wired
+from summit_cli.cli.options import AHEAD, settings_of, wired
 from summit_cli.cli.output import Output, Text, emit, machine_text
 from summit_cli.cli.settings import Settings
 from summit_cli.errors import ExecFailed, InvalidInput
@@ -54,9 +54,7 @@ def register(app: typer.Typer) -> None:
 
 def remind(
     ctx: typer.Context,
-    filters: Filters = only(
-        "formats", "kinds", "statuses", "city", "country", "participant", "tags", "search"
-    ),
+    filters: Filters = AHEAD,
     before: Annotated[
         str,
         typer.Option(

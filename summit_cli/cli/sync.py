@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -38,15 +38,19 @@ def register(app: typer.Typer) -> None:
     app.command("sync")(wired(sync))
 
 
-class Prefer(StrEnum):
-    LOCAL = "local"
-    REMOTE = "remote"
+Prefer = Literal["local", "remote"]  # which side a conflict keeps (sync.plan)
 
 
 class SyncOutput(StrEnum):
     PLAIN = "plain"
     JSON = "json"
     YAML = "yaml"
+
+
+OutputOpt = Annotated[
+    SyncOutput | None,
+    typer.Option("--output", "-o", metavar="FORMAT", help="plain (default), json or yaml."),
+]
 
 
 def target(settings: Settings) -> store.Location:
@@ -156,10 +160,7 @@ def add_remote(
 
 def list_remotes(
     ctx: typer.Context,
-    output: Annotated[
-        SyncOutput | None,
-        typer.Option("--output", "-o", metavar="FORMAT", help="plain (default), json or yaml."),
-    ] = None,
+    output: OutputOpt = None,
 ) -> Text:
     """The remotes of this store: name, kind, URL, user and where the password comes from.
 
@@ -251,10 +252,7 @@ def sync(
             case_sensitive=False,
         ),
     ] = None,
-    output: Annotated[
-        SyncOutput | None,
-        typer.Option("--output", "-o", metavar="FORMAT", help="plain (default), json or yaml."),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Sync the store with its remotes: push and pull changes, settle conflicts.
 
@@ -366,7 +364,7 @@ def _one(
             settings.now,
             tuning[0],
             settings.lock_timeout,
-            prefer.value if prefer else None,
+            prefer,
             dry_run,
             tuning[1],
             feeds,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -18,14 +17,8 @@ TIMELINE_KEYS = (*records.RECORD_KEYS, "group", "gap_days")
 CALENDAR_KEYS = (*records.RECORD_KEYS, "days")
 
 
-class GroupBy(StrEnum):
-    MONTH = "month"
-    FORMAT = "format"
-
-
-class WeekStart(StrEnum):
-    MONDAY = "monday"
-    SUNDAY = "sunday"
+GroupBy = Literal["month", "format"]
+WeekStart = Literal["monday", "sunday"]  # views.monthgrid.WEEK_STARTS
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +33,7 @@ def timeline(
     by: Annotated[
         GroupBy,
         typer.Option("--by", help="Group by month (venue date) or by negotiation format."),
-    ] = GroupBy.MONTH,
+    ] = "month",
     shown: Shown = only("output"),
 ) -> Events:
     """The events on a time line: grouped by month or format, a "now" marker between past
@@ -63,11 +56,11 @@ def timeline(
 
     def extra(item: Placed) -> dict[str, Any]:
         first = item.span.first_day()
-        group = item.event.format if by is GroupBy.FORMAT else f"{first:%Y-%m}"
+        group = item.event.format if by == "format" else f"{first:%Y-%m}"
         return {"group": group, "gap_days": gaps.get(item.event.id)}
 
     def view() -> Any:
-        return tracks.timeline_view(items, current, settings.now, settings.display, by=by.value)
+        return tracks.timeline_view(items, current, settings.now, settings.display, by=by)
 
     return Events(items, settings.now, view, TIMELINE_KEYS, extra)
 
@@ -87,7 +80,7 @@ def calendar(
     ] = 1,
     week_start: Annotated[
         WeekStart, typer.Option("--week-start", help="The first day of the week.")
-    ] = WeekStart.MONDAY,
+    ] = "monday",
     filters: Filters = only("formats", "kinds", "statuses", "tags"),
     shown: Shown = only("output"),
 ) -> Events:
@@ -114,7 +107,7 @@ def calendar(
         months,
         settings.now,
         settings.display,
-        week_start=WEEK_STARTS[week_start.value],
+        week_start=WEEK_STARTS[week_start],
     )
     if not view.legend:
         settings.env.say(tracks.calendar_empty_note(items, year, number, months))

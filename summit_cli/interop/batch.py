@@ -22,18 +22,7 @@ from summit_cli.records import RECORD_KEYS
 # Keys of an exported record that are computed from the stored ones (and from
 # "now"): accepted in an input file and ignored. Every record key that is not an
 # event key counts, so keys added to the export later are ignored too.
-COMPUTED_KEYS = frozenset(k for k in RECORD_KEYS if k not in {*EVENT_KEYS, "extra"}) | frozenset(
-    {
-        "all_day",
-        "start_local",
-        "end_local",
-        "start_utc",
-        "end_utc",
-        "phase",
-        "starts_in_seconds",
-        "countdown",
-    }
-)
+COMPUTED_KEYS = frozenset(RECORD_KEYS) - {*EVENT_KEYS, "extra"}
 # The columns of a CSV export that carry data (the CSV header is documented in the README).
 CSV_KEYS: tuple[str, ...] = (*EVENT_KEYS, "extra")
 

@@ -221,15 +221,7 @@ class Link:
             response: Any = self.client.put(
                 self.url_of(name), body, {**condition, "Content-Type": ICS}
             )
-        status = int(response.status)
-        if status == 412:
-            raise Precondition(name)
-        if status >= 500:
-            raise RemoteUnreachable(
-                f"{self.name}: server error ({status}) while trying to {doing}; sync again later"
-            )
-        if status not in {200, 201, 204}:
-            raise RemoteError(f"{self.name}: the server refused to {doing} {name} ({status})")
+        self._answered(response, name, {200, 201, 204}, f"trying to {doing}", f"{doing} {name}")
         etag = response.headers.get("ETag")
         return str(etag) if etag and not str(etag).startswith("W/") else None
 
@@ -248,15 +240,19 @@ class Link:
         condition = {"If-Match": etag} if etag else {}
         with self.errors("delete an event"):
             response: Any = self.client.delete(self.url_of(name), condition)
+        self._answered(response, name, {200, 204, 404}, "deleting an event", f"delete {name}")
+
+    def _answered(self, response: Any, name: str, ok: set[int], during: str, refused: str) -> None:
+        """Nothing when a write's answer is one of *ok*; else the error it means."""
         status = int(response.status)
         if status == 412:
             raise Precondition(name)
         if status >= 500:
             raise RemoteUnreachable(
-                f"{self.name}: server error ({status}) while deleting an event; sync again later"
+                f"{self.name}: server error ({status}) while {during}; sync again later"
             )
-        if status not in {200, 204, 404}:
-            raise RemoteError(f"{self.name}: the server refused to delete {name} ({status})")
+        if status not in ok:
+            raise RemoteError(f"{self.name}: the server refused to {refused} ({status})")
 
 
 def open_link(name: str, url: str, user: str | None, password: str | None, timeout: float) -> Link:

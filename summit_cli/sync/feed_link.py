@@ -56,22 +56,16 @@ def fetch(
             raise NotFound(f"{name}: the feed file {path} does not exist") from None
         digest = fs.digest(data)
         return Fetched(None if digest == etag else data, digest)
-    return _http(name, url, etag, last_modified, user, password, timeout)
+    headers = _headers(etag, last_modified, user, password)
+    return _http(f"{name}: {url}", url, headers, timeout, Fetched(None, etag, last_modified))
 
 
-def _http(
-    name: str,
-    url: str,
-    etag: str | None,
-    last_modified: str | None,
-    user: str | None,
-    password: str | None,
-    timeout: float,
-) -> Fetched:
+def _headers(
+    etag: str | None, last_modified: str | None, user: str | None, password: str | None
+) -> dict[str, str]:
+    """A GET's headers: the conditional ones from the last fetch's validators, and the
+    credentials (Basic)."""
     import base64
-    import http.client
-    import urllib.error
-    import urllib.request
 
     from summit_cli import __version__
 
@@ -83,8 +77,18 @@ def _http(
     if user is not None:
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
+    return headers
+
+
+def _http(
+    where: str, url: str, headers: dict[str, str], timeout: float, unchanged: Fetched
+) -> Fetched:
+    """The feed, or *unchanged* when the host answers 304 (not modified)."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers=headers, method="GET")
-    where = f"{name}: {url}"
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = _body(where, response)
@@ -93,7 +97,7 @@ def _http(
             )
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
-            return Fetched(None, etag, last_modified)
+            return unchanged
         if exc.code in {401, 403}:
             raise RemoteAuthFailed(
                 f"{where}: the feed host refused access ({exc.code}); check --user and the password"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -16,7 +16,7 @@ class ConflictNote:
     record: str | None = None
 
     def to_plain(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "kept": self.kept, "record": self.record}
+        return asdict(self)
 
 
 @dataclass
@@ -44,17 +44,18 @@ class RemoteReport:
     exit_code: int = 0
 
     @property
+    def pushed(self) -> tuple[list[str], list[str], list[str]]:
+        """The ids pushed: new, changed, deleted."""
+        return self.pushed_new, self.pushed_changed, self.pushed_deleted
+
+    @property
+    def pulled(self) -> tuple[list[str], list[str], list[str]]:
+        """The ids pulled: new, changed, deleted."""
+        return self.pulled_new, self.pulled_changed, self.pulled_deleted
+
+    @property
     def changed(self) -> bool:
-        return any(
-            (
-                self.pushed_new,
-                self.pushed_changed,
-                self.pushed_deleted,
-                self.pulled_new,
-                self.pulled_changed,
-                self.pulled_deleted,
-            )
-        )
+        return any((*self.pushed, *self.pulled))
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -65,16 +66,8 @@ class RemoteReport:
             "ok": self.error is None,
             "error": self.error,
             "exit_code": self.exit_code,
-            "pushed": {
-                "added": sorted(self.pushed_new),
-                "changed": sorted(self.pushed_changed),
-                "deleted": sorted(self.pushed_deleted),
-            },
-            "pulled": {
-                "added": sorted(self.pulled_new),
-                "changed": sorted(self.pulled_changed),
-                "deleted": sorted(self.pulled_deleted),
-            },
+            "pushed": _by_change(self.pushed),
+            "pulled": _by_change(self.pulled),
             "conflicts": [c.to_plain() for c in self.conflicts],
             "skipped": self.skipped,
             "left_for_next_sync": self.left,
@@ -123,9 +116,14 @@ def _side(kept: str, there: str) -> str:
     return "store's version" if kept == "local" else f"version on {there}"
 
 
+def _by_change(ids: tuple[list[str], list[str], list[str]]) -> dict[str, list[str]]:
+    new, changed, deleted = ids
+    return {"added": sorted(new), "changed": sorted(changed), "deleted": sorted(deleted)}
+
+
 def _counts(report: RemoteReport) -> str:
-    pushed = len(report.pushed_new) + len(report.pushed_changed) + len(report.pushed_deleted)
-    pulled = len(report.pulled_new) + len(report.pulled_changed) + len(report.pulled_deleted)
+    pushed = sum(map(len, report.pushed))
+    pulled = sum(map(len, report.pulled))
     verbs = ("push", "pull") if report.dry_run and report.error is None else ("pushed", "pulled")
     parts = []
     if report.kind != "feed" or pushed:

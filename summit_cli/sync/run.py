@@ -25,7 +25,7 @@ from summit_cli.model import Event, Format, Store
 from summit_cli.store import syncstate
 from summit_cli.sync import codec
 from summit_cli.sync.caldav_link import Link, open_link
-from summit_cli.sync.plan import PULLS, Action, Agreed, Applied, Step, apply_pulls, plan
+from summit_cli.sync.plan import PULLS, PUSHES, Action, Agreed, Applied, Step, apply_pulls, plan
 from summit_cli.sync.remotes import Remote
 from summit_cli.sync.report import ConflictNote, RemoteReport
 from summit_cli.sync.state import CalendarState, feed_owners
@@ -65,6 +65,18 @@ class Seen:
 
     def agreed(self) -> Agreed:
         return Agreed(self.href, self.etag, self.hash, self.uid, self.foreign)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one round read and decided: the store's events that sync (with their content
+    hashes) and its formats, the objects read from the server, and the plan."""
+
+    events: Mapping[str, Event]
+    local: Mapping[str, str]
+    formats: Mapping[str, Format]
+    seen: Mapping[str, Seen]
+    steps: list[Step]
 
 
 def read_local(ctx: Context) -> Store:
@@ -124,8 +136,7 @@ def sync_calendar(remote: Remote, password: str | None, ctx: Context, report: Re
             report.left.clear()  # each round plans everything again
             if not _round(remote, ctx, link, connect, state, report) or ctx.dry_run:
                 break
-        pushed = report.pushed_new or report.pushed_changed or report.pushed_deleted
-        if pushed and not report.left and not ctx.dry_run:
+        if any(report.pushed) and not report.left and not ctx.dry_run:
             settle_token(link, state)
             syncstate.write_state(ctx.real, remote.name, state.to_plain())
     finally:
@@ -168,8 +179,9 @@ def _round(
     _note(steps, report, ctx.dry_run)
     if ctx.dry_run:
         return False
-    _record_conflicts(ctx, remote, steps, events, seen, report)
-    relinked = _pull(ctx, remote, state, steps, local, seen, report)
+    found = Found(events, local, current.formats, seen, steps)
+    _record_conflicts(ctx, remote, found, report)
+    relinked = _pull(ctx, remote, state, found, report)
     for event_id, item in seen.items():  # same content, new ETag (a rewrite, our own push)
         base = state.items.get(event_id)
         if base is not None and base.hash == item.hash and event_id not in report.left:
@@ -192,9 +204,7 @@ def _round(
     state.token = listing.token
     if not idle:  # a sync that found nothing to do writes nothing
         syncstate.write_state(ctx.real, remote.name, state.to_plain())
-    refused = _push(
-        ctx, remote, connect, state, steps, events, current.formats, local, seen, report
-    )
+    refused = _push(ctx, remote, connect, state, found, report)
     return refused or relinked
 
 
@@ -240,31 +250,28 @@ def _note(steps: list[Step], report: RemoteReport, dry_run: bool) -> None:
         if step.conflict is not None and step.kept is not None:
             report.conflicts.append(ConflictNote(step.id, step.conflict.value, step.kept))
     if dry_run:
-        lists = {
-            Action.PUSH_NEW: report.pushed_new,
-            Action.PUSH_CHANGE: report.pushed_changed,
-            Action.PUSH_DELETE: report.pushed_deleted,
-            Action.PULL_NEW: report.pulled_new,
-            Action.PULL_CHANGE: report.pulled_changed,
-            Action.PULL_DELETE: report.pulled_deleted,
-        }
         for step in steps:
-            if step.action in lists:
-                lists[step.action].append(step.id)
+            if step.action in PUSHES or step.action in PULLS:
+                _listed(report, step.action).append(step.id)
 
 
-def _record_conflicts(
-    ctx: Context,
-    remote: Remote,
-    steps: list[Step],
-    events: Mapping[str, Event],
-    seen: Mapping[str, Seen],
-    report: RemoteReport,
-) -> None:
+def _listed(report: RemoteReport, action: Action) -> list[str]:
+    """The list of *report* that holds the ids of a push or pull *action*."""
+    return {
+        Action.PUSH_NEW: report.pushed_new,
+        Action.PUSH_CHANGE: report.pushed_changed,
+        Action.PUSH_DELETE: report.pushed_deleted,
+        Action.PULL_NEW: report.pulled_new,
+        Action.PULL_CHANGE: report.pulled_changed,
+        Action.PULL_DELETE: report.pulled_deleted,
+    }[action]
+
+
+def _record_conflicts(ctx: Context, remote: Remote, found: Found, report: RemoteReport) -> None:
     """Keep every version a conflict does not keep, before anything changes."""
     at = ctx.now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     notes = {n.id: n for n in report.conflicts if n.record is None}
-    for step in steps:
+    for step in found.steps:
         if step.conflict is None or step.lost is None:
             continue
         record: dict[str, Any] = {
@@ -276,29 +283,24 @@ def _record_conflicts(
             "recorded_at": at,
         }
         if step.lost == "local":
-            record["version"] = events[step.id].to_stored()
+            record["version"] = found.events[step.id].to_stored()
             record["from"] = "store"
         else:
-            record["version"] = seen[step.id].event.to_stored()
+            record["version"] = found.seen[step.id].event.to_stored()
             record["from"] = "remote"
-            record["ics"] = seen[step.id].text
+            record["ics"] = found.seen[step.id].text
         path = syncstate.keep_conflict(ctx.real, remote.name, f"{at}-{step.id}", record)
         if step.id in notes:
             notes[step.id].record = str(path)
 
 
 def _pull(
-    ctx: Context,
-    remote: Remote,
-    state: CalendarState,
-    steps: list[Step],
-    local: Mapping[str, str],
-    seen: Mapping[str, Seen],
-    report: RemoteReport,
+    ctx: Context, remote: Remote, state: CalendarState, found: Found, report: RemoteReport
 ) -> bool:
     """The pulls, in one store write; True when events of the store lost a link (to an
     event deleted on the server) and must be pushed too."""
-    pulls = [s for s in steps if s.action in PULLS]
+    seen, local = found.seen, found.local
+    pulls = [s for s in found.steps if s.action in PULLS]
     if not pulls:
         return False
     definitions: dict[str, Format] = {}
@@ -315,16 +317,11 @@ def _pull(
     store.update(ctx.location, change, lock_timeout=ctx.lock_timeout)
     state.written = syncstate.store_digest(ctx.real)
     actions = {s.id: s.action for s in pulls}
-    lists = {
-        Action.PULL_NEW: report.pulled_new,
-        Action.PULL_CHANGE: report.pulled_changed,
-        Action.PULL_DELETE: report.pulled_deleted,
-    }
     for event_id in applied.done:
         action = actions[event_id]
         if action is Action.PULL_NEW and event_id in local:
             action = Action.PULL_CHANGE
-        lists[action].append(event_id)
+        _listed(report, action).append(event_id)
         if action is Action.PULL_DELETE:
             state.items.pop(event_id, None)
         else:  # agreed: the server's version as this store holds it (a link cleared here
@@ -346,11 +343,7 @@ def _push(
     remote: Remote,
     connect: Callable[[], Link],
     state: CalendarState,
-    steps: list[Step],
-    events: Mapping[str, Event],
-    formats: Mapping[str, Format],
-    local: Mapping[str, str],
-    seen: Mapping[str, Seen],
+    found: Found,
     report: RemoteReport,
 ) -> bool:
     """The pushes, each recorded in the state as it succeeds; True when one was refused
@@ -358,18 +351,13 @@ def _push(
     from summit_cli.sync.push import Done, Job, Pusher, jobs_for
 
     jobs = jobs_for(
-        steps,
+        found.steps,
         state.items,
-        {i: (s.href, s.etag, s.uid, s.foreign, s.text) for i, s in seen.items()},
+        {i: (s.href, s.etag, s.uid, s.foreign, s.text) for i, s in found.seen.items()},
     )
     if not jobs:
         return False
     refused: list[Job] = []
-    lists = {
-        Action.PUSH_NEW: report.pushed_new,
-        Action.PUSH_CHANGE: report.pushed_changed,
-        Action.PUSH_DELETE: report.pushed_deleted,
-    }
 
     def done(result: Done) -> None:
         job = result.job
@@ -377,10 +365,10 @@ def _push(
         if job.step.action is Action.PUSH_DELETE:
             state.items.pop(event_id, None)
         else:
-            state.items[event_id] = Agreed(job.name, result.etag, local[event_id], job.uid,
+            state.items[event_id] = Agreed(job.name, result.etag, found.local[event_id], job.uid,
                                            job.foreign)  # fmt: skip
-        lists[job.step.action].append(event_id)
-        if sum(len(v) for v in lists.values()) % CHECKPOINT == 0:
+        _listed(report, job.step.action).append(event_id)
+        if sum(map(len, report.pushed)) % CHECKPOINT == 0:
             syncstate.write_state(ctx.real, remote.name, state.to_plain(), durable=False)
 
     def refuse(job: Job) -> None:
@@ -388,7 +376,7 @@ def _push(
         report.left.append(job.step.id)
         refused.append(job)
 
-    pusher = Pusher(connect, events, formats, ctx.now, ctx.connections)
+    pusher = Pusher(connect, found.events, found.formats, ctx.now, ctx.connections)
     try:
         pusher.run(jobs, done, refuse)
     finally:

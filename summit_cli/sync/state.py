@@ -15,6 +15,11 @@ from summit_cli.sync.plan import Agreed
 VERSION = 1
 
 
+def _plain(kind: str, url: str, **values: Any) -> dict[str, Any]:
+    """A state as stored: the version of the form, the kind of remote and its URL first."""
+    return {"version": VERSION, "kind": kind, "url": url, **values}
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -31,18 +36,15 @@ class CalendarState:
     written: str | None = None  # digest of the store the last sync wrote
 
     def to_plain(self) -> dict[str, Any]:
-        return {
-            "version": VERSION,
-            "kind": "caldav",
-            "url": self.url,
-            "token": self.token,
-            "items": {
-                key: [a.href, a.etag, a.hash, a.uid, a.foreign] for key, a in self.items.items()
-            },
-            "ignored": self.ignored,
-            "dirty": sorted(self.dirty),
-            "written": self.written,
-        }
+        return _plain(
+            "caldav",
+            self.url,
+            token=self.token,
+            items={k: [a.href, a.etag, a.hash, a.uid, a.foreign] for k, a in self.items.items()},
+            ignored=self.ignored,
+            dirty=sorted(self.dirty),
+            written=self.written,
+        )
 
     @classmethod
     def from_plain(cls, value: Any, source: str, url: str) -> CalendarState:
@@ -88,14 +90,9 @@ class FeedState:
     items: dict[str, str] = field(default_factory=dict)  # event id -> content hash
 
     def to_plain(self) -> dict[str, Any]:
-        return {
-            "version": VERSION,
-            "kind": "feed",
-            "url": self.url,
-            "etag": self.etag,
-            "last_modified": self.last_modified,
-            "items": self.items,
-        }
+        return _plain(
+            "feed", self.url, etag=self.etag, last_modified=self.last_modified, items=self.items
+        )
 
     @classmethod
     def from_plain(cls, value: Any, source: str, url: str) -> FeedState:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
 from summit_cli.links import LINK_WORDS
@@ -19,10 +19,6 @@ from summit_cli.views.base import (
     local_when,
     short_place,
 )
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def events_table(
@@ -124,7 +120,7 @@ def formats_table(summaries: list[FormatSummary], now: datetime) -> TableView:
     return TableView(columns, rows)
 
 
-def fields_table(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> TableView:
+def fields_table(rows: Sequence[Mapping[str, object]], keys: Sequence[str]) -> TableView:
     """A table of exactly the chosen record fields (for --fields with table or plain output)."""
     from summit_cli.records import human
 

@@ -120,17 +120,22 @@ def _years(block: Block, first: int) -> int:
     return min(max(last, first), first + 100)
 
 
-def _moment(vevent: Vevent, name: str, said: Said) -> Moment | None:
+def _moment(vevent: Vevent, name: str, said: Said, *, needed: bool = False) -> Moment | None:
+    """The moment property *name* holds; None (said) when it is missing, empty or unreadable:
+    an event without the *needed* one (DTSTART) is skipped, another is read without it."""
     prop = vevent.block.first(name)
-    if prop is None:
+    if prop is None and not needed:
         return None
-    if not prop.value.strip():
-        said.repairs.append(f"{vevent.where}: empty {name}; left out")
+    notes, outcome = (
+        (said.skips, "the event cannot be placed") if needed else (said.repairs, "left out")
+    )
+    if prop is None or not prop.value.strip():
+        notes.append(f"{vevent.where}: {'no' if needed else 'empty'} {name}; {outcome}")
         return None
     try:
         moment = moment_of(prop)
     except ValueError as exc:
-        said.repairs.append(f"{vevent.where}: {name} unreadable ({exc}); left out")
+        notes.append(f"{vevent.where}: {name} unreadable ({exc}); {outcome}")
         return None
     if moment.flaw:
         said.repairs.append(f"{vevent.where}: {name} has {moment.flaw}")
@@ -139,17 +144,9 @@ def _moment(vevent: Vevent, name: str, said: Said) -> Moment | None:
 
 def _times(vevent: Vevent, said: Said) -> tuple[Reader, Frame, Value, Value | None] | None:
     """(reader, frame, DTSTART, end) of a VEVENT; None (said) when it cannot be placed."""
-    prop = vevent.block.first("DTSTART")
-    if prop is None or not prop.value.strip():
-        said.skips.append(f"{vevent.where}: no DTSTART; the event cannot be placed")
+    start = _moment(vevent, "DTSTART", said, needed=True)
+    if start is None:
         return None
-    try:
-        start = moment_of(prop)
-    except ValueError as exc:
-        said.skips.append(f"{vevent.where}: DTSTART unreadable ({exc}); the event cannot be placed")
-        return None
-    if start.flaw:
-        said.repairs.append(f"{vevent.where}: DTSTART has {start.flaw}")
     end = _moment(vevent, "DTEND", said)
     floating = (
         start.clock is not None and start.tzid is None and not start.utc and start.offset is None
