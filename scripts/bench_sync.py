@@ -62,7 +62,7 @@ def make_store(path: Path, count: int) -> None:
                 round=n // len(keys) + 1,
                 end=parse_wall_time(f"{day}T{12 + n % 8:02d}:30"),
                 timezone=formats[key].timezone,
-                city=formats[key].timezone.split("/")[1] if formats[key].timezone else None,
+                city=zone.split("/")[1] if (zone := formats[key].timezone) else None,
                 participants=("United States", "Russia") if key == "geneva" else ("NATO",),
                 status=Status.POSTPONED if postponed else Status.SCHEDULED,
                 notes=f"Bench event {n}; agenda, items; \\ and % survive" if n % 3 == 0 else None,

@@ -73,10 +73,12 @@ def table() -> dict[str, Any]:
     """The grammar of the app: global options and every command's options."""
     import typer.main
     from typer._click import core
+    from typer.core import TyperGroup
 
     from summit_cli.cli.application import COMMANDS, build_app
 
     group = typer.main.get_command(build_app())
+    assert isinstance(group, TyperGroup)
     ctx = core.Context(group)
     global_options, global_defaults, _ = _options(group)
     commands: dict[str, Any] = {}

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "summits.yaml"
 sys.path.insert(0, str(ROOT))
 
-FORBIDDEN = {
+FORBIDDEN: dict[str, bytes | tuple[bytes, ...]] = {
     "ESC 0x1b": b"\x1b",
     "CSI 0x9b": b"\xc2\x9b",
     "bidi": tuple(
@@ -626,7 +626,8 @@ MACHINE = frozenset({"csv", "tsv", "json", "ics"})
 
 def forbidden_count(data: bytes) -> int:
     count = data.count(b"\x1b") + data.count(b"\xc2\x9b") + data.count(b"\x9b") // 2
-    for seq in FORBIDDEN["bidi"]:
+    bidi = FORBIDDEN["bidi"]
+    for seq in bidi if isinstance(bidi, tuple) else (bidi,):
         count += data.count(seq)
     return count
 
