@@ -211,10 +211,10 @@ def test_help_speaks_plainly(invoke: Any) -> None:
 
 
 def test_short_n_means_the_same_everywhere(invoke: Any) -> None:
-    from summit_cli.cli import grammar, grammar_table
+    from summit_cli.cli import grammar
 
     meanings = set()
-    for command in grammar_table.COMMANDS:
+    for command in grammar.COMMANDS:
         spec = grammar.options_of(command).get("-n")
         if spec is not None:
             meanings.add(spec[0])

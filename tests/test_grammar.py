@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers import USAGE, ok
 
-from summit_cli.cli import fastpath, grammar, grammar_table, reading
+from summit_cli.cli import fastpath, grammar, reading
 from summit_cli.cli.environment import Environment
 from summit_cli.cli.groups import Filters, Shown, bundle, members
 
@@ -152,7 +152,7 @@ def test_hoisting_keeps_a_commands_own_option_of_the_same_name() -> None:
 
 
 def test_a_no_flag_is_read_as_off() -> None:
-    specs = {grammar_table.SPECS[n][1] for n in grammar_table.COMMANDS["import"][0].values()}
+    specs = {spec[1] for spec in grammar.options_of("import").values()}
     assert "off" in specs  # --no-update
 
 

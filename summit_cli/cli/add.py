@@ -9,7 +9,7 @@ import typer
 from summit_cli import edits, query, store
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import context
-from summit_cli.cli.options import DryRunOpt, only, settings_of, wired
+from summit_cli.cli.options import DryRunOpt, only, settings_of
 from summit_cli.cli.output import Text
 from summit_cli.cli.settings import Settings
 from summit_cli.cli.writing import write
@@ -19,10 +19,6 @@ from summit_cli.interop.textcodec import decode_text
 from summit_cli.model import Event, Store
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-
-
-def register(app: typer.Typer) -> None:
-    app.command("add")(wired(add))
 
 
 def add(

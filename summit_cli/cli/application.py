@@ -20,100 +20,114 @@ from summit_cli.cli.exits import quiet_broken_pipe, report
 from summit_cli.cli.settings import build
 from summit_cli.store.lock import DEFAULT_TIMEOUT
 
-# Command name -> (the module under summit_cli.cli that registers it, its short help),
-# in help order. The short help is the first paragraph of the command's docstring
+# Command name -> ("module:function" that implements it, its short help), in help order.
+# The module is under summit_cli.cli; the function is registered through options.wired,
+# or, for a command with subcommands (formats, remote), it is the module's Typer sub-app.
+# The short help is the first paragraph of the command's docstring
 # (tests/test_lazy_commands.py keeps them equal); listing commands in --help then
 # needs no command module at all.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "list": ("events", "List every event, oldest first (by the real instant, across zones)."),
-    "upcoming": ("events", 'Events not yet over at "now", soonest first, with a countdown.'),
+    "list": (
+        "events:list_events",
+        "List every event, oldest first (by the real instant, across zones).",
+    ),
+    "upcoming": (
+        "events:upcoming",
+        'Events not yet over at "now", soonest first, with a countdown.',
+    ),
     "next": (
-        "events",
+        "events:next_event",
         "The single next event (not over, not cancelled): for prompts and status bars.",
     ),
     "show": (
-        "events",
+        "events:show",
         "Every field of one or more events: times at the venue and in your zone, countdown, "
         "sources.",
     ),
     "thread": (
-        "events",
+        "events:thread",
         "The whole story an event belongs to: every event linked to it (follows, agreed at, "
         "part of), directly or through others, in time order.",
     ),
     "fields": (
-        "events",
+        "events:fields",
         "The fields of an event record: for --fields, --template, --field and machine output.",
     ),
     "add": (
-        "add",
+        "add:add",
         "Add an event: validates it, writes the store safely, prints the new id on stdout.",
     ),
     "edit": (
-        "edit",
+        "edit:edit",
         "Change fields of an event; the result is validated before anything is written.",
     ),
     "postpone": (
-        "edit",
+        "edit:postpone",
         "Mark an event postponed (optionally to a new date), keeping its history.",
     ),
     "cancel": (
-        "edit",
+        "edit:cancel",
         "Mark an event cancelled, keeping its history (it stays in the store and in list).",
     ),
     "remove": (
-        "edit",
+        "edit:remove",
         "Remove events for good (asks first on a terminal; needs --yes in scripts).",
     ),
-    "formats": ("formats", "Negotiation formats (tracks): list them, define new ones."),
+    "formats": ("formats:formats_app", "Negotiation formats (tracks): list them, define new ones."),
     "timeline": (
-        "views_cmd",
+        "views_cmd:timeline",
         'The events on a time line: grouped by month or format, a "now" marker between past '
         "and future, and the gap since each format's previous meeting.",
     ),
     "calendar": (
-        "views_cmd",
+        "views_cmd:calendar",
         "Month grids with the days of events marked, and a legend listing those events.",
     ),
     "format": (
-        "views_cmd",
+        "views_cmd:format_history",
         "One negotiation format: rounds held, first and last meeting, the next one with its "
         "countdown, and its full history (rounds, venues, participants, outcomes).",
     ),
     "countdown": (
-        "countdown",
+        "countdown:countdown",
         "The countdown to an event, or to the next event matching the filters.",
     ),
     "remind": (
-        "remind",
+        "remind:remind",
         "Send the reminders that are due, each once: for cron or a systemd timer.",
     ),
     "export": (
-        "interop",
+        "interop:export_events",
         "Export events as an iCalendar feed, CSV, JSON or an HTML page (filters as for list).",
     ),
     "brief": (
-        "brief",
+        "brief:brief",
         "What to watch in the next days: each event with its stakes, and recent schedule changes.",
     ),
     "import": (
-        "interop",
+        "interop:import_events",
         "Import events from a calendar file, a CSV or another store: all or nothing.",
     ),
     "schema": (
-        "interop",
+        "interop:print_schema",
         "Print the JSON Schema of the store (for editors, CI checks and other tools).",
     ),
-    "validate": ("maintenance", "Check the store and report every problem with its location."),
+    "validate": (
+        "maintenance:validate",
+        "Check the store and report every problem with its location.",
+    ),
     "undo": (
-        "maintenance",
+        "maintenance:undo",
         "Restore the store as it was before the last write (add, edit, remove, formats add...).",
     ),
     "remote": (
-        "sync",
+        "sync:remote_app",
         "Where this store syncs: CalDAV calendars (two-way) and ICS feeds (read-only).",
     ),
-    "sync": ("sync", "Sync the store with its remotes: push and pull changes, settle conflicts."),
+    "sync": (
+        "sync:sync",
+        "Sync the store with its remotes: push and pull changes, settle conflicts.",
+    ),
 }
 
 
@@ -238,10 +252,10 @@ class SummitsGroup(TyperGroup):
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands and name in COMMANDS:
-            for command_name, command in _load(COMMANDS[name][0]).items():
-                if not command.epilog:
-                    command.epilog = _globals_epilog(command_name)
-                self.commands[command_name] = command
+            command = _load(name)
+            if not command.epilog:
+                command.epilog = _globals_epilog(name)
+            self.commands[name] = command
         return self.commands.get(name)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -286,15 +300,20 @@ def _env_of(ctx: Any) -> Environment:
     return env if isinstance(env, Environment) else Environment.from_process()
 
 
-def _load(module_name: str) -> dict[str, Any]:
-    """The Click commands one command module defines, built by Typer."""
+def _load(name: str) -> Any:
+    """The Click command *name*, built by Typer from what its ``COMMANDS`` entry names."""
     import importlib
 
-    module = importlib.import_module(f"summit_cli.cli.{module_name}")
+    from summit_cli.cli.options import wired
+
+    module_name, _, attribute = COMMANDS[name][0].partition(":")
+    target = getattr(importlib.import_module(f"summit_cli.cli.{module_name}"), attribute)
     holder = typer.Typer(rich_markup_mode=None, add_completion=False)
-    holder.callback()(lambda: None)  # a group, whatever the number of commands
-    module.register(holder)
-    return dict(typer.main.get_group(holder).commands)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(wired(target))
+    return typer.main.get_group(holder).commands[name]
 
 
 def build_app() -> typer.Typer:

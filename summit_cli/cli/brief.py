@@ -11,7 +11,7 @@ import typer
 
 from summit_cli import query, records, store
 from summit_cli.cli.groups import Filters, context, to_filter
-from summit_cli.cli.options import AHEAD, settings_of, wired
+from summit_cli.cli.options import AHEAD, settings_of
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 
@@ -22,10 +22,6 @@ class BriefOutput(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     HTML = "html"
-
-
-def register(app: typer.Typer) -> None:
-    app.command("brief")(wired(brief))
 
 
 def brief(

@@ -13,16 +13,12 @@ import typer
 from summit_cli import query, records, store, typed
 from summit_cli.cli.completion import complete_id
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import AHEAD, AllOpt, WithinOpt, settings_of, wired
+from summit_cli.cli.options import AHEAD, AllOpt, WithinOpt, settings_of
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 from summit_cli.views.base import countdown_line
 
 JSON_KEYS = ("id", "title", "starts_in_seconds", "countdown", "start_utc")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("countdown")(wired(countdown))
 
 
 def watch(

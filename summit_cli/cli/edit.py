@@ -9,7 +9,7 @@ import typer
 from summit_cli import edits, links, query, store
 from summit_cli.cli.completion import complete_id
 from summit_cli.cli.groups import context
-from summit_cli.cli.options import DryRunOpt, IdArg, only, settings_of, wired
+from summit_cli.cli.options import DryRunOpt, IdArg, only, settings_of
 from summit_cli.cli.output import Text
 from summit_cli.cli.writing import write
 from summit_cli.edits import EDITABLE, Fields
@@ -20,13 +20,6 @@ from summit_cli.sync.readonly import refuse_feed_events
 ReasonOpt = Annotated[
     str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the event's history).")
 ]
-
-
-def register(app: typer.Typer) -> None:
-    app.command("edit")(wired(edit))
-    app.command("postpone")(wired(postpone))
-    app.command("cancel")(wired(cancel))
-    app.command("remove")(wired(remove))
 
 
 def _complete_editable(incomplete: str) -> list[str]:

@@ -19,19 +19,9 @@ from summit_cli.cli.options import (
     WithinOpt,
     only,
     settings_of,
-    wired,
 )
 from summit_cli.cli.output import Events, Rows, Text
 from summit_cli.errors import NotFound
-
-
-def register(app: typer.Typer) -> None:
-    app.command("list")(wired(list_events))
-    app.command("upcoming")(wired(upcoming))
-    app.command("next")(wired(next_event))
-    app.command("show")(wired(show))
-    app.command("fields")(wired(fields))
-    app.command("thread")(wired(thread))
 
 
 def list_events(

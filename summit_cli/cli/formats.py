@@ -22,12 +22,6 @@ formats_app = typer.Typer(
 )
 
 
-def register(app: typer.Typer) -> None:
-    formats_app.callback()(wired(formats))
-    formats_app.command("add")(wired(add_format))
-    app.add_typer(formats_app, name="formats")
-
-
 def formats(ctx: typer.Context, shown: Shown = only("output")) -> Rows | None:
     """The formats with their number of events, last and next meeting.
 
@@ -83,3 +77,8 @@ def add_format(
         settings, lambda s: query.add_format(s, fmt), dry_run=dry_run, what=f"added format {key}"
     )
     return diff or Text(key + "\n")
+
+
+# The group's own commands; cli/application.py's COMMANDS names formats_app for "formats".
+formats_app.callback()(wired(formats))
+formats_app.command("add")(wired(add_format))

@@ -4,17 +4,27 @@ Two users, neither keeping a grammar of its own: the fast path (:func:`parse`,
 :func:`convert`) and the hoisting of global options written after the command
 (:func:`hoist`, so ``summits upcoming --now 2021-12-31`` works). Whatever this
 module cannot read exactly as Click would, it leaves to Typer.
+
+The table is data, ``grammar_table.py`` beside this module (a literal written by
+``scripts/gen_grammar.py``): a spec is a list (parameter,
+flag|off|value|multi, type, type details, environment variable, metavar).
 """
 
 from __future__ import annotations
 
-from summit_cli.cli import grammar_table as table
+from summit_cli.cli.grammar_table import TABLE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
 
-GLOBAL: dict[str, tuple[Any, ...]] = {name: table.SPECS[n] for name, n in table.GLOBAL.items()}
+_TABLE: dict[str, Any] = TABLE
+SPECS: list[list[Any]] = _TABLE["specs"]
+# Command path ("list", "formats add") -> {"options": {name: spec number}, "defaults":
+# {parameter: default}, "arguments": number of positional arguments}.
+COMMANDS: dict[str, dict[str, Any]] = _TABLE["commands"]
+GLOBAL: dict[str, list[Any]] = {name: SPECS[n] for name, n in _TABLE["global"].items()}
+GLOBAL_DEFAULTS: dict[str, Any] = _TABLE["global_defaults"]
 GLOBAL_METAVARS = {
     name: spec[5] or ""
     for name, spec in GLOBAL.items()
@@ -26,21 +36,21 @@ class Refused(Exception):
     """The fast path cannot take this line exactly as Typer would: Typer must parse it."""
 
 
-def options_of(command: str) -> dict[str, tuple[Any, ...]]:
+def options_of(command: str) -> dict[str, list[Any]]:
     """The options of *command* ("list", "formats add"): name -> spec."""
-    numbers = table.COMMANDS[command][0] if command in table.COMMANDS else {}
-    return {name: table.SPECS[n] for name, n in numbers.items()}
+    numbers = COMMANDS[command]["options"] if command in COMMANDS else {}
+    return {name: SPECS[n] for name, n in numbers.items()}
 
 
 def defaults_of(command: str) -> dict[str, Any]:
-    return dict(table.COMMANDS[command][1])
+    return dict(COMMANDS[command]["defaults"])
 
 
 def _command_at(words: list[str]) -> tuple[str, int] | None:
     """(command path, index after it) for words that start at a command name."""
-    if not words or words[0] not in table.COMMANDS:
+    if not words or words[0] not in COMMANDS:
         return None
-    if len(words) > 1 and f"{words[0]} {words[1]}" in table.COMMANDS:
+    if len(words) > 1 and f"{words[0]} {words[1]}" in COMMANDS:
         return f"{words[0]} {words[1]}", 2
     return words[0], 1
 
@@ -104,7 +114,7 @@ def hoist(argv: list[str]) -> list[str]:
     return argv[:start] + moved + head[start:] + kept
 
 
-def convert(value: str, spec: tuple[Any, ...]) -> Any:
+def convert(value: str, spec: list[Any]) -> Any:
     """*value* converted as Click converts it for the option *spec*; Refused if Click would
     refuse it (so Typer gives its own error)."""
     kind, extra = spec[2], spec[3]
@@ -179,7 +189,7 @@ def global_values(glob: dict[str, Any], environ: Any) -> dict[str, Any]:
     """Every global option's value as Click resolves it: the line, else a non-empty
     environment variable (converted), else the default."""
     valued = [spec for spec in GLOBAL.values() if spec[1] not in {"flag", "off"}]
-    out = {spec[0]: table.GLOBAL_DEFAULTS[spec[0]] for spec in valued}
+    out = {spec[0]: GLOBAL_DEFAULTS[spec[0]] for spec in valued}
     for spec in valued:
         param, envvar = spec[0], spec[4]
         if param in glob:

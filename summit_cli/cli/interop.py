@@ -12,7 +12,7 @@ from summit_cli import query, records, store
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
 from summit_cli.cli.option_groups import format_option, zone_option
-from summit_cli.cli.options import only, settings_of, wired
+from summit_cli.cli.options import only, settings_of
 from summit_cli.cli.output import Blob, Text
 from summit_cli.cli.settings import Settings
 from summit_cli.cli.writing import report_saved
@@ -53,12 +53,6 @@ _SUFFIXES: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
-
-
-def register(app: typer.Typer) -> None:
-    app.command("export")(wired(export_events))
-    app.command("import")(wired(import_events))
-    app.command("schema")(wired(print_schema))
 
 
 # ------------------------------------------------------------------ export

@@ -9,7 +9,7 @@ import typer
 
 from summit_cli import checks, store
 from summit_cli.cli.exits import ExitCode
-from summit_cli.cli.options import settings_of, wired
+from summit_cli.cli.options import settings_of
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidData
 
@@ -19,11 +19,6 @@ class ReportFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
-
-
-def register(app: typer.Typer) -> None:
-    app.command("validate")(wired(validate))
-    app.command("undo")(wired(undo))
 
 
 def validate(

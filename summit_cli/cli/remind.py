@@ -11,7 +11,7 @@ import typer
 
 from summit_cli import query, reminders, store
 from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import AHEAD, settings_of, wired
+from summit_cli.cli.options import AHEAD, settings_of
 from summit_cli.cli.output import Output, Text, emit, machine_text
 from summit_cli.cli.settings import Settings
 from summit_cli.errors import ExecFailed, InvalidInput
@@ -46,10 +46,6 @@ ALERT_KEYS = (
 DEFAULT_EXEC_TIMEOUT = 30.0
 MAX_EXEC_TIMEOUT = 3600.0
 STOP_WAIT = 2.0  # seconds between asking a timed-out command to stop and killing it
-
-
-def register(app: typer.Typer) -> None:
-    app.command("remind")(wired(remind))
 
 
 def remind(

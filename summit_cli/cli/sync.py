@@ -30,14 +30,6 @@ remote_app = typer.Typer(
 )
 
 
-def register(app: typer.Typer) -> None:
-    remote_app.command("add")(wired(add_remote))
-    remote_app.command("list")(wired(list_remotes))
-    remote_app.command("remove")(wired(remove_remote))
-    app.add_typer(remote_app, name="remote")
-    app.command("sync")(wired(sync))
-
-
 Prefer = Literal["local", "remote"]  # which side a conflict keeps (sync.plan)
 
 
@@ -228,6 +220,12 @@ def remove_remote(
         syncstate.forget(real, name)
     settings.env.say(f"removed the remote {name}; its events stay in the store")
     return Text(name + "\n")
+
+
+# The group's commands; cli/application.py's COMMANDS names remote_app for "remote".
+remote_app.command("add")(wired(add_remote))
+remote_app.command("list")(wired(list_remotes))
+remote_app.command("remove")(wired(remove_remote))
 
 
 def sync(

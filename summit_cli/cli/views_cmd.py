@@ -8,7 +8,7 @@ import typer
 
 from summit_cli import query, records, store
 from summit_cli.cli.groups import Filters, Shown, to_filter
-from summit_cli.cli.options import FormatKeyArg, only, settings_of, wired
+from summit_cli.cli.options import FormatKeyArg, only, settings_of
 from summit_cli.cli.output import Events, Rows, is_machine
 from summit_cli.errors import NotFound
 from summit_cli.query import Placed
@@ -19,12 +19,6 @@ CALENDAR_KEYS = (*records.RECORD_KEYS, "days")
 
 GroupBy = Literal["month", "format"]
 WeekStart = Literal["monday", "sunday"]  # views.monthgrid.WEEK_STARTS
-
-
-def register(app: typer.Typer) -> None:
-    app.command("timeline")(wired(timeline))
-    app.command("calendar")(wired(calendar))
-    app.command("format")(wired(format_history))
 
 
 def timeline(

@@ -290,9 +290,7 @@ def write_new(path: Path, data: bytes, mode: int, report_as: Path, *, durable: b
 
 def temp_name(target: Path, tag: str = "") -> Path:
     """A hidden, unique temp file next to *target*."""
-    import secrets
-
-    return target.parent / f"{TEMP_PREFIX}{tag}{secrets.token_hex(8)}"
+    return target.parent / f"{TEMP_PREFIX}{tag}{os.urandom(8).hex()}"
 
 
 def atomic_write(
