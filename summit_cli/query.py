@@ -27,8 +27,9 @@ class Placed(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Filter:
-    """Every filter of ``list`` and ``upcoming``; empty fields match everything."""
+class Criteria:
+    """What an event must be to match; empty fields match everything. The command line's
+    filter group (``cli.groups.Filters``) extends it with its window as typed."""
 
     formats: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -38,9 +39,15 @@ class Filter:
     participant: str | None = None
     tags: tuple[str, ...] = ()
     search: str | None = None
+    exact: bool = False  # only events whose date is known (no rough date)
+
+
+@dataclass(frozen=True)
+class Filter(Criteria):
+    """Every filter of ``list`` and ``upcoming``: the criteria and a time window."""
+
     start: datetime | None = None  # window start (inclusive)
     end: datetime | None = None  # window end (exclusive)
-    exact: bool = False  # only events whose date is known (no rough date)
 
 
 def _contains(haystack: str | None, needle: str) -> bool:

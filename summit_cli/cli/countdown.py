@@ -12,8 +12,8 @@ import typer
 
 from summit_cli import query, records, store, typed
 from summit_cli.cli.completion import complete_id
-from summit_cli.cli.groups import Filters, to_filter
-from summit_cli.cli.options import AHEAD, AllOpt, WithinOpt, settings_of
+from summit_cli.cli.groups import Ahead, Filters, to_filter
+from summit_cli.cli.options import AHEAD, only, settings_of
 from summit_cli.cli.output import Text
 from summit_cli.errors import InvalidInput
 from summit_cli.views.base import countdown_line
@@ -50,8 +50,7 @@ def countdown(
         ),
     ] = None,
     filters: Filters = AHEAD,
-    within: WithinOpt = None,
-    include_all: AllOpt = False,
+    horizon: Ahead = only(),
     live: Annotated[
         bool,
         typer.Option("--watch", "-w", help="Update every second until Ctrl-C (terminal only)."),
@@ -80,10 +79,10 @@ def countdown(
         raise InvalidInput("--watch and --output json do not go together")
     if live and not settings.terminal:
         raise InvalidInput("--watch needs a terminal (stdout is not one); drop --watch")
-    if event_id is not None and (filters.given() or within):
+    if event_id is not None and (filters.given() or horizon.within):
         raise InvalidInput("give an ID or filters, not both")
     spec = to_filter(filters, settings)
-    horizon = typed.parse_duration(within) if within else None
+    within = typed.parse_duration(horizon.within) if horizon.within else None
     current = store.read_store(settings.location())
     item = query.countdown_target(
         current,
@@ -91,8 +90,8 @@ def countdown(
         spec,
         settings.display,
         settings.now,
-        include_cancelled=include_all,
-        within=horizon,
+        include_cancelled=horizon.include_all,
+        within=within,
     )
     if output_format is not None:
         from summit_cli.writers import json_text

@@ -9,17 +9,8 @@ import typer
 from summit_cli import links, query, records, store
 from summit_cli.cli import reading
 from summit_cli.cli.completion import complete_field
-from summit_cli.cli.groups import Filters, Shown
-from summit_cli.cli.options import (
-    AHEAD,
-    AllOpt,
-    IdArg,
-    IdsArg,
-    LimitOpt,
-    WithinOpt,
-    only,
-    settings_of,
-)
+from summit_cli.cli.groups import Ahead, Filters, Shown
+from summit_cli.cli.options import AHEAD, IdArg, IdsArg, LimitOpt, only, settings_of
 from summit_cli.cli.output import Events, Rows, Text
 from summit_cli.errors import NotFound
 
@@ -41,8 +32,7 @@ def list_events(
 def upcoming(
     ctx: typer.Context,
     filters: Filters = only(),
-    within: WithinOpt = None,
-    include_all: AllOpt = False,
+    horizon: Ahead = only(),
     limit: LimitOpt = None,
     shown: Shown = only(),
 ) -> Events:
@@ -53,16 +43,13 @@ def upcoming(
 
     Example: summits --now 2021-12-31 upcoming --format geneva
     """
-    return reading.run_upcoming(
-        settings_of(ctx), filters, within=within, include_all=include_all, limit=limit
-    )
+    return reading.run_upcoming(settings_of(ctx), filters, horizon, limit=limit)
 
 
 def next_event(
     ctx: typer.Context,
     filters: Filters = AHEAD,
-    within: WithinOpt = None,
-    include_all: AllOpt = False,
+    horizon: Ahead = only(),
     field: Annotated[
         str | None,
         typer.Option(
@@ -80,9 +67,7 @@ def next_event(
 
     Example: summits next --format geneva --field starts_in_seconds
     """
-    return reading.run_next(
-        settings_of(ctx), filters, within=within, include_all=include_all, field=field
-    )
+    return reading.run_next(settings_of(ctx), filters, horizon, field=field)
 
 
 def show(ctx: typer.Context, ids: IdsArg, shown: Shown = only()) -> Events:

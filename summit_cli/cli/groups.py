@@ -1,4 +1,4 @@
-"""Option groups as values: the filters, the output choice, the event fields.
+"""Option groups as values: the filters, how far ahead, the output choice, the event fields.
 
 Typer-free, so the fast path shares them: each group is a frozen dataclass
 whose field names are the Click parameter names of its options (declared once,
@@ -24,20 +24,12 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Filters:
-    """The filter options of list, upcoming, next, countdown, timeline, calendar, export."""
+class Filters(query.Criteria):
+    """The filter options of list, upcoming, next, countdown, timeline, calendar, export:
+    the query's criteria, and its window as typed (--from, --to)."""
 
-    formats: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    city: str | None = None
-    country: str | None = None
-    participant: str | None = None
-    tags: tuple[str, ...] = ()
     start: str | None = None
     end: str | None = None
-    search: str | None = None
-    exact: bool = False
 
     def given(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -50,6 +42,14 @@ class Shown:
     output: str | None = None
     fields: str | None = None
     template: str | None = None
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """How far ahead upcoming, next and countdown look: --within, --all."""
+
+    within: str | None = None
+    include_all: bool = False
 
 
 def make(group: type, values: dict[str, Any]) -> Any:
@@ -82,7 +82,8 @@ def bundle(kwargs: dict[str, Any], plan: list[tuple[str, type, tuple[str, ...]]]
     """Replace each group's options in *kwargs* with the group value (see ``options.wired``)."""
     out = dict(kwargs)
     for name, group, members in plan:
-        out[name] = make(group, {m: out.pop(m) for m in members if m in out})
+        if any(m in out for m in members):  # a group the command has
+            out[name] = make(group, {m: out.pop(m) for m in members if m in out})
     return out
 
 
@@ -101,15 +102,7 @@ def to_filter(args: Filters, settings: Settings) -> query.Filter:
         check_choice(value, STATUSES, "--status")
     ctx = context(settings) if args.start or args.end else None
     return query.Filter(
-        formats=args.formats,
-        kinds=args.kinds,
-        statuses=args.statuses,
-        city=args.city,
-        country=args.country,
-        participant=args.participant,
-        tags=args.tags,
-        search=args.search,
-        exact=args.exact,
+        **{f.name: getattr(args, f.name) for f in fields(query.Criteria)},
         start=ctx.moment(args.start, "--from") if ctx and args.start else None,
         end=ctx.moment(args.end, "--to", end_of_day=True) if ctx and args.end else None,
     )

@@ -14,7 +14,7 @@ from summit_cli.cli.completion import (
     complete_id,
     complete_zone,
 )
-from summit_cli.cli.groups import Filters, Shown, members
+from summit_cli.cli.groups import Ahead, Filters, Shown, members
 from summit_cli.cli.output import Output
 from summit_cli.edits import Fields
 from summit_cli.model import KINDS, STATUSES
@@ -123,6 +123,19 @@ GROUP_OPTIONS: dict[type, dict[str, Any]] = {
             ),
         ],
     },
+    Ahead: {
+        "within": Annotated[
+            str | None,
+            typer.Option(
+                "--within",
+                metavar="DURATION",
+                help="Only events starting within DURATION from now: 7d, 2w, 36h, 90min.",
+            ),
+        ],
+        "include_all": Annotated[
+            bool, typer.Option("--all", "-a", help="Include cancelled events.")
+        ],
+    },
     Shown: {
         "output": Annotated[
             Output | None,
@@ -228,5 +241,6 @@ GROUP_OPTIONS: dict[type, dict[str, Any]] = {
         ],
     },
 }
-GROUPS = {group: members(group) for group in GROUP_OPTIONS}
-assert all(tuple(GROUP_OPTIONS[g]) == GROUPS[g] for g in GROUPS)
+# Each group's options in the order --help lists them (which need not be its fields').
+GROUPS = {group: tuple(options) for group, options in GROUP_OPTIONS.items()}
+assert all(set(GROUPS[g]) == set(members(g)) for g in GROUPS)

@@ -92,15 +92,6 @@ def wired(fn: Callable[..., Any]) -> Callable[..., Any]:
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", "-n", metavar="N", min=0, help="At most N events.")
 ]
-WithinOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--within",
-        metavar="DURATION",
-        help="Only events starting within DURATION from now: 7d, 2w, 36h, 90min.",
-    ),
-]
-AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Include cancelled events.")]
 DryRunOpt = Annotated[
     bool,
     typer.Option(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from summit_cli import query, records, store, typed
-from summit_cli.cli.groups import Filters, Shown, horizon_end, members, to_filter
+from summit_cli.cli.groups import Ahead, Filters, Shown, horizon_end, members, to_filter
 from summit_cli.cli.output import Events, Text
 from summit_cli.errors import NotFound
 from summit_cli.query import Filter, Placed
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # How both ways of parsing bundle a runner's options: every group, whole.
 PLAN: list[tuple[str, type, tuple[str, ...]]] = [
     ("filters", Filters, members(Filters)),
+    ("horizon", Ahead, members(Ahead)),
     ("shown", Shown, members(Shown)),
 ]
 
@@ -63,24 +64,26 @@ def run_list(
 
 
 def ahead(
-    settings: Settings, spec: Filter, within: str | None, include_all: bool
+    settings: Settings, spec: Filter, horizon: Ahead
 ) -> tuple[list[Placed], Callable[[], str]]:
     """(upcoming events, a function explaining why there are none) for upcoming and next.
 
     Recurring events are expanded from now on: the window starts at now (an
     occurrence still under way overlaps it) and ends at --to or --within.
     """
-    horizon = typed.parse_duration(within) if within else None
+    within = typed.parse_duration(horizon.within) if horizon.within else None
     current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     lo = max(spec.start, settings.now) if spec.start is not None else settings.now
     hi = spec.end
-    if horizon is not None:
-        limit = horizon_end(settings, horizon)
+    if within is not None:
+        limit = horizon_end(settings, within)
         hi = min(hi, limit) if hi is not None else limit
     selected = query.select(
         current, replace(spec, start=lo, end=hi), settings.display, now=settings.now
     )
-    items = query.upcoming(selected, settings.now, include_cancelled=include_all, within=horizon)
+    items = query.upcoming(
+        selected, settings.now, include_cancelled=horizon.include_all, within=within
+    )
 
     def why() -> str:
         return nothing_ahead(query.select(current, spec, settings.display), settings)
@@ -103,14 +106,13 @@ def nothing_ahead(selected: list[Placed], settings: Settings) -> str:
 def run_upcoming(
     settings: Settings,
     filters: Filters,
+    horizon: Ahead,
     *,
-    within: str | None = None,
-    include_all: bool = False,
     limit: int | None = None,
 ) -> Events:
     """``summits upcoming``: events not over at now, soonest first, with countdowns."""
     spec = to_filter(filters, settings)
-    items, why = ahead(settings, spec, within, include_all)
+    items, why = ahead(settings, spec, horizon)
     current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     late = query.still_expected(current, spec, settings.display, settings.now)
     if late:
@@ -125,16 +127,15 @@ def run_upcoming(
 def run_next(
     settings: Settings,
     filters: Filters,
+    horizon: Ahead,
     *,
-    within: str | None = None,
-    include_all: bool = False,
     field: str | None = None,
 ) -> Events | Text:
     """``summits next``: the single next event, or one field of it; NotFound when none."""
     spec = to_filter(replace(filters, start=None, end=None), settings)
     if field is not None:
         records.check_fields([field], records.RECORD_KEYS)
-    items, why = ahead(settings, spec, within, include_all)
+    items, why = ahead(settings, spec, horizon)
     if not items:
         raise NotFound(why())
     first = items[:1]
