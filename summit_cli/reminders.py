@@ -121,12 +121,10 @@ def window(now: datetime, leads: Sequence[Lead], grace: timedelta) -> tuple[date
 
 
 def has_instant(event: Event) -> bool:
-    """False for an event whose date is still to be decided: it has nothing to count down to.
-
-    The model marks such an event with ``has_instant = False`` (uncertain dates); an
-    event with a date, however coarse, reminds from the earliest instant of its window.
-    """
-    return getattr(event, "has_instant", True) is not False
+    """False for an event whose date is still to be decided (``tbd``): it has nothing to
+    count down to. An event with a date, however coarse, reminds from the earliest instant
+    of its window."""
+    return not event.start.tbd
 
 
 def reminds(item: Placed) -> bool:

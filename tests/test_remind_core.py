@@ -151,20 +151,20 @@ def test_cancelled_and_over_events_never_remind() -> None:
     assert late.lead.label == "2h" and late.is_late  # ongoing: still worth telling
 
 
-@dataclass(frozen=True, slots=True)
-class Undecided(Event):
-    """An event whose date is still to be decided, as the model will mark one."""
-
-    @property
-    def has_instant(self) -> bool:
-        return False
-
-
 def test_an_event_without_an_instant_never_reminds() -> None:
-    tbd = Undecided(id="tbd", title="Next round", start=_wall("2022-01-12"))
-    item = Placed(tbd, span_of(tbd, UTC))
+    item = placed(event("tbd", tz="Europe/Zurich"))
     assert not reminders.reminds(item)
-    assert reminders.plan([item], LEADS, at("2022-01-11T12:00"), D, {}).send == ()
+    for now in ("2022-01-11T12:00", "9999-12-30T12:00"):
+        assert reminders.plan([item], LEADS, at(now), D, {}).send == ()
+
+
+def test_a_rough_date_reminds_from_the_start_of_its_window() -> None:
+    item = placed(event("2022-01-late", tz="Europe/Zurich"))
+    assert reminders.reminds(item)
+    # The window opens on 21 January at 00:00 in Zurich (23:00 UTC the day before).
+    (alert,) = reminders.plan([item], LEADS, at("2022-01-19T23:00"), D, {}).send
+    assert alert.lead.label == "1d" and alert.due == at("2022-01-19T23:00")
+    assert not alert.is_late
 
 
 def test_the_key_reads_the_venue_clock_so_the_display_zone_does_not_change_it() -> None:
