@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import edits, query, store
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import context
 from summit_cli.cli.options import DryRunOpt, only, settings_of
@@ -20,38 +21,24 @@ from summit_cli.model import Event, Store
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 
+FROM_FILE_HELP = (
+    "Add the events of a YAML or JSON file (one record or a list; - reads stdin). All or nothing."
+)
+UPDATE_HELP = (
+    "With --from-file: an existing id is updated instead of refused (importing the same file "
+    "twice changes nothing)."
+)
+
 
 def add(
     ctx: typer.Context,
-    title: Annotated[
-        str | None, typer.Argument(metavar="[TITLE]", help="What the meeting is called.")
-    ] = None,
+    title: Annotated[str | None, argument("[TITLE]", "What the meeting is called.")] = None,
     fields: Fields = only(),
     event_id: Annotated[
-        str | None,
-        typer.Option(
-            "--id",
-            metavar="ID",
-            help="Id to use (default: generated from date, place and format).",
-        ),
+        str | None, option("--id ID", "Id to use (default: generated from date, place and format).")
     ] = None,
-    from_file: Annotated[
-        str | None,
-        typer.Option(
-            "--from-file",
-            metavar="FILE|-",
-            help="Add the events of a YAML or JSON file (one "
-            "record or a list; - reads stdin). All or nothing.",
-        ),
-    ] = None,
-    update: Annotated[
-        bool,
-        typer.Option(
-            "--update",
-            help="With --from-file: an existing id is updated instead of refused "
-            "(importing the same file twice changes nothing).",
-        ),
-    ] = False,
+    from_file: Annotated[str | None, option("--from-file FILE|-", FROM_FILE_HELP)] = None,
+    update: Annotated[bool, option("--update", UPDATE_HELP)] = False,
     dry_run: DryRunOpt = False,
 ) -> Text | None:
     """Add an event: validates it, writes the store safely, prints the new id on stdout.

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from summit_cli import __version__
 from summit_cli.cli import grammar
+from summit_cli.cli.declare import option
 from summit_cli.cli.environment import Environment
 from summit_cli.cli.exits import quiet_broken_pipe, report
 from summit_cli.cli.settings import build
@@ -150,65 +151,41 @@ def _given(value: Any) -> Any:
     return value
 
 
+def _env_option(usage: str, help_text: str, envvar: str, **more: Any) -> Any:
+    """A global option its environment variable may give instead; given empty, it is refused."""
+    return option(usage, help_text, envvar=envvar, callback=_given, **more)
+
+
+STORE_HELP = (
+    "The store file (.yaml, .yml or .json). Default: your store in the platform data folder if it "
+    "exists, else the bundled store (copied to yours on the first write)."
+)
+NOW_HELP = (
+    "The moment that counts as now (default: the clock), e.g. 2021-12-31 or '2022-01-09 18:00'. "
+    "A value without offset is in the display zone."
+)
+TZ_HELP = "Display time zone (default: the system's), e.g. Europe/Moscow, UTC, +09:00."
+DATE_ORDER_HELP = "How to read numeric dates like 01/02/2022 (default: refuse ambiguous ones)."
+LOCK_TIMEOUT_HELP = "How long a write waits for another writer before exit code 4 (0 to 86400)."
+
+
 def main_options(
     ctx: typer.Context,
     store_path: Annotated[
-        str | None,
-        typer.Option(
-            "--store",
-            envvar="SUMMITS_STORE",
-            metavar="PATH",
-            callback=_given,
-            help="The store file (.yaml, .yml or .json). Default: your store in the platform data "
-            "folder if it exists, else the bundled store (copied to yours on the first write).",
-        ),
+        str | None, _env_option("--store PATH", STORE_HELP, "SUMMITS_STORE")
     ] = None,
-    now: Annotated[
-        str | None,
-        typer.Option(
-            "--now",
-            envvar="SUMMITS_NOW",
-            metavar="WHEN",
-            callback=_given,
-            help="The moment that counts as now (default: the clock), e.g. 2021-12-31 or "
-            "'2022-01-09 18:00'. A value without offset is in the display zone.",
-        ),
-    ] = None,
+    now: Annotated[str | None, _env_option("--now WHEN", NOW_HELP, "SUMMITS_NOW")] = None,
     tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz",
-            envvar="SUMMITS_TZ",
-            metavar="ZONE",
-            callback=_given,
-            autocompletion=_complete_zone,
-            help="Display time zone (default: the system's), e.g. Europe/Moscow, UTC, +09:00.",
-        ),
+        str | None, _env_option("--tz ZONE", TZ_HELP, "SUMMITS_TZ", autocompletion=_complete_zone)
     ] = None,
     date_order: Annotated[
-        str | None,
-        typer.Option(
-            "--date-order",
-            envvar="SUMMITS_DATE_ORDER",
-            metavar="dmy|mdy",
-            callback=_given,
-            help="How to read numeric dates like 01/02/2022 (default: refuse ambiguous ones).",
-        ),
+        str | None, _env_option("--date-order dmy|mdy", DATE_ORDER_HELP, "SUMMITS_DATE_ORDER")
     ] = None,
     lock_timeout: Annotated[
-        float,
-        typer.Option(
-            "--lock-timeout",
-            envvar="SUMMITS_LOCK_TIMEOUT",
-            metavar="SECONDS",
-            help="How long a write waits for another writer before exit code 4 (0 to 86400).",
-        ),
+        float, option("--lock-timeout SECONDS", LOCK_TIMEOUT_HELP, envvar="SUMMITS_LOCK_TIMEOUT")
     ] = DEFAULT_TIMEOUT,
     version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
+        bool, option("--version", "Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
 ) -> None:
     """Track summits, negotiation rounds and formats."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store
+from summit_cli.cli.declare import option
 from summit_cli.cli.groups import Filters, context, to_filter
 from summit_cli.cli.options import AHEAD, settings_of
 from summit_cli.cli.output import Text
@@ -24,40 +25,25 @@ class BriefOutput(StrEnum):
     HTML = "html"
 
 
+SINCE_HELP = (
+    "List the schedule changes recorded since WHEN, e.g. the date of your last brief (default: N "
+    "days before now, which is the last brief when you send one every N days)."
+)
+OUTPUT_HELP = (
+    "text (a mail body, 72 columns; the default), markdown (CommonMark, for a newsletter or a "
+    "wiki) or html (a self-contained page in the style of export --output html)."
+)
+
+
 def brief(
     ctx: typer.Context,
     filters: Filters = AHEAD,
     days: Annotated[
-        int,
-        typer.Option(
-            "--days",
-            metavar="N",
-            min=1,
-            max=366,
-            help="How many days ahead, from now (1 to 366).",
-        ),
+        int, option("--days N", "How many days ahead, from now (1 to 366).", min=1, max=366)
     ] = 7,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            metavar="WHEN",
-            help="List the schedule changes recorded since WHEN, e.g. the date of your last "
-            "brief (default: N days before now, which is the last brief when you send one "
-            "every N days).",
-        ),
-    ] = None,
+    since: Annotated[str | None, option("--since WHEN", SINCE_HELP)] = None,
     output_format: Annotated[
-        BriefOutput,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FORMAT",
-            help="text (a mail body, 72 columns; the default), markdown (CommonMark, for a "
-            "newsletter or a wiki) or html (a self-contained page in the style of export "
-            "--output html).",
-            case_sensitive=False,
-        ),
+        BriefOutput, option("--output -o FORMAT", OUTPUT_HELP, case_sensitive=False)
     ] = BriefOutput.TEXT,
 ) -> Text:
     """What to watch in the next days: each event with its stakes, and recent schedule changes.

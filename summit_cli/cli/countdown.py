@@ -12,6 +12,7 @@ import typer
 
 from summit_cli import query, records, store, typed
 from summit_cli.cli.completion import complete_id
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.groups import Ahead, Filters, to_filter
 from summit_cli.cli.options import AHEAD, only, settings_of
 from summit_cli.cli.output import Text
@@ -19,6 +20,8 @@ from summit_cli.errors import InvalidInput
 from summit_cli.views.base import countdown_line
 
 JSON_KEYS = ("id", "title", "starts_in_seconds", "countdown", "start_utc")
+ID_HELP = "An event id; without it, the next event matching the filters."
+OUTPUT_HELP = "json: {id, title, starts_in_seconds, countdown, start_utc}."
 
 
 def watch(
@@ -41,29 +44,13 @@ def watch(
 
 def countdown(
     ctx: typer.Context,
-    event_id: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[ID]",
-            help="An event id; without it, the next event matching the filters.",
-            autocompletion=complete_id,
-        ),
-    ] = None,
+    event_id: Annotated[str | None, argument("[ID]", ID_HELP, autocompletion=complete_id)] = None,
     filters: Filters = AHEAD,
     horizon: Ahead = only(),
     live: Annotated[
-        bool,
-        typer.Option("--watch", "-w", help="Update every second until Ctrl-C (terminal only)."),
+        bool, option("--watch -w", "Update every second until Ctrl-C (terminal only).")
     ] = False,
-    output_format: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="json",
-            help="json: {id, title, starts_in_seconds, countdown, start_utc}.",
-        ),
-    ] = None,
+    output_format: Annotated[str | None, option("--output -o json", OUTPUT_HELP)] = None,
 ) -> Text | None:
     """The countdown to an event, or to the next event matching the filters.
 

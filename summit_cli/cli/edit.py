@@ -8,6 +8,7 @@ import typer
 
 from summit_cli import edits, links, query, store
 from summit_cli.cli.completion import complete_id
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.groups import context
 from summit_cli.cli.options import DryRunOpt, IdArg, only, settings_of
 from summit_cli.cli.output import Text
@@ -17,9 +18,14 @@ from summit_cli.errors import InvalidInput
 from summit_cli.model import Event, Store
 from summit_cli.sync.readonly import refuse_feed_events
 
-ReasonOpt = Annotated[
-    str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the event's history).")
-]
+ReasonOpt = Annotated[str | None, option("--reason TEXT", "Why (kept in the event's history).")]
+SET_HELP = (
+    "Set a field (repeatable); lists take ';' between items, e.g. --set 'participants=NATO;Russia'."
+)
+TO_HELP = (
+    "The new start (a date keeps the time of day); the end moves with it. Without --to the new "
+    "date is to be announced."
+)
 
 
 def _complete_editable(incomplete: str) -> list[str]:
@@ -30,22 +36,12 @@ def edit(
     ctx: typer.Context,
     event_id: IdArg,
     sets: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="FIELD=VALUE",
-            help="Set a field (repeatable); lists take ';' between "
-            "items, e.g. --set 'participants=NATO;Russia'.",
-            autocompletion=_complete_editable,
-        ),
+        list[str] | None, option("--set FIELD=VALUE", SET_HELP, autocompletion=_complete_editable)
     ] = None,
     unsets: Annotated[
-        list[str] | None,
-        typer.Option("--unset", metavar="FIELD", help="Remove a field (repeatable)."),
+        list[str] | None, option("--unset FIELD", "Remove a field (repeatable).")
     ] = None,
-    title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help="A new title.")
-    ] = None,
+    title: Annotated[str | None, option("--title TEXT", "A new title.")] = None,
     fields: Fields = only(),
     dry_run: DryRunOpt = False,
 ) -> Text | None:
@@ -88,15 +84,7 @@ def edit(
 def postpone(
     ctx: typer.Context,
     event_id: IdArg,
-    to: Annotated[
-        str | None,
-        typer.Option(
-            "--to",
-            metavar="WHEN",
-            help="The new start (a date keeps the time of day); the end "
-            "moves with it. Without --to the new date is to be announced.",
-        ),
-    ] = None,
+    to: Annotated[str | None, option("--to WHEN", TO_HELP)] = None,
     reason: ReasonOpt = None,
     dry_run: DryRunOpt = False,
 ) -> Text | None:
@@ -140,13 +128,10 @@ def cancel(
 def remove(
     ctx: typer.Context,
     ids: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="ID...", help="Ids of the events to remove.", autocompletion=complete_id
-        ),
+        list[str], argument("ID...", "Ids of the events to remove.", autocompletion=complete_id)
     ],
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Do not ask (required when not on a terminal).")
+        bool, option("--yes -y", "Do not ask (required when not on a terminal).")
     ] = False,
     dry_run: DryRunOpt = False,
 ) -> Text | None:

@@ -9,17 +9,20 @@ import typer
 from summit_cli import links, query, records, store
 from summit_cli.cli import reading
 from summit_cli.cli.completion import complete_field
+from summit_cli.cli.declare import option
 from summit_cli.cli.groups import Ahead, Filters, Shown
 from summit_cli.cli.options import AHEAD, IdArg, IdsArg, LimitOpt, only, settings_of
 from summit_cli.cli.output import Events, Rows, Text
 from summit_cli.errors import NotFound
+
+FIELD_HELP = "Print only this field's value (e.g. starts_in_seconds, countdown, id)."
 
 
 def list_events(
     ctx: typer.Context,
     filters: Filters = only(),
     limit: LimitOpt = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    reverse: Annotated[bool, option("--reverse -r", "Newest first.")] = False,
     shown: Shown = only(),
 ) -> Events:
     """List every event, oldest first (by the real instant, across zones).
@@ -51,13 +54,7 @@ def next_event(
     filters: Filters = AHEAD,
     horizon: Ahead = only(),
     field: Annotated[
-        str | None,
-        typer.Option(
-            "--field",
-            metavar="NAME",
-            help="Print only this field's value (e.g. starts_in_seconds, countdown, id).",
-            autocompletion=complete_field,
-        ),
+        str | None, option("--field NAME", FIELD_HELP, autocompletion=complete_field)
     ] = None,
     shown: Shown = only(),
 ) -> Events | Text:

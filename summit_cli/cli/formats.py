@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store, zones
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.groups import Shown
 from summit_cli.cli.option_groups import zone_option
 from summit_cli.cli.options import DryRunOpt, only, settings_of, wired
@@ -44,17 +45,15 @@ def formats(ctx: typer.Context, shown: Shown = only("output")) -> Rows | None:
     return Rows(rows, records.FORMAT_RECORD_KEYS, view)
 
 
+TZ_HELP = "Its usual venue's time zone (used by 'add' when an event gives none)."
+
+
 def add_format(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="KEY", help="Short slug, e.g. geneva, nrc, osce.")],
-    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="Full name of the format.")],
-    description: Annotated[
-        str | None, typer.Option("--description", metavar="TEXT", help="One line about it.")
-    ] = None,
-    tz: Annotated[
-        str | None,
-        zone_option("Its usual venue's time zone (used by 'add' when an event gives none)."),
-    ] = None,
+    key: Annotated[str, argument("KEY", "Short slug, e.g. geneva, nrc, osce.")],
+    name: Annotated[str, option("--name TEXT", "Full name of the format.")],
+    description: Annotated[str | None, option("--description TEXT", "One line about it.")] = None,
+    tz: Annotated[str | None, zone_option(TZ_HELP)] = None,
     dry_run: DryRunOpt = False,
 ) -> Text | None:
     """Define a new negotiation format.

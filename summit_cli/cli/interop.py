@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import query, records, store
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.files import read_bytes
 from summit_cli.cli.groups import Filters, to_filter
 from summit_cli.cli.option_groups import format_option, zone_option
@@ -80,44 +81,28 @@ def _export_format(choice: ExportFormat | None, file: str | None) -> ExportForma
     return ExportFormat.ICS
 
 
+EXPORT_OUTPUT_HELP = (
+    "ics (an RFC 5545 calendar; the default), csv, json, or html (a self-contained timeline page "
+    "to publish). Default: from the suffix of -o FILE, else ics."
+)
+FILE_HELP = "Write to FILE (replaced atomically) instead of stdout."
+TITLE_HELP = (
+    "html: the page's title and heading. Default: the format's name when one --format is given, "
+    "else 'summits timeline'."
+)
+
+
 def export_events(
     ctx: typer.Context,
     filters: Filters = only(),
     output_format: Annotated[
-        ExportFormat | None,
-        typer.Option(
-            "--output",
-            metavar="FORMAT",
-            help="ics (an RFC 5545 calendar; the default), csv, json, or html (a "
-            "self-contained timeline page to publish). Default: from the suffix of -o FILE, "
-            "else ics.",
-            case_sensitive=False,
-        ),
+        ExportFormat | None, option("--output FORMAT", EXPORT_OUTPUT_HELP, case_sensitive=False)
     ] = None,
-    file: Annotated[
-        str | None,
-        typer.Option(
-            "-o",
-            "--file",
-            metavar="FILE",
-            help="Write to FILE (replaced atomically) instead of stdout.",
-        ),
-    ] = None,
+    file: Annotated[str | None, option("-o --file FILE", FILE_HELP)] = None,
     name: Annotated[
-        str,
-        typer.Option(
-            "--name", metavar="TEXT", help="The calendar's name in calendar apps (X-WR-CALNAME)."
-        ),
+        str, option("--name TEXT", "The calendar's name in calendar apps (X-WR-CALNAME).")
     ] = "summits",
-    title: Annotated[
-        str | None,
-        typer.Option(
-            "--title",
-            metavar="TEXT",
-            help="html: the page's title and heading. Default: the format's name when one "
-            "--format is given, else 'summits timeline'.",
-        ),
-    ] = None,
+    title: Annotated[str | None, option("--title TEXT", TITLE_HELP)] = None,
 ) -> Blob | None:
     """Export events as an iCalendar feed, CSV, JSON or an HTML page (filters as for list).
 
@@ -222,65 +207,40 @@ def _kind_of(path: str, kind: ImportType | None) -> str:
     return guessed
 
 
+PATH_HELP = (
+    "An .ics calendar (an invitation, another calendar's export), a .csv or .tsv (a summits "
+    "export, a spreadsheet, Outlook's or Google Calendar's CSV), or a .json/.yaml store or record "
+    "list; '-' is stdin."
+)
+IMPORT_FORMAT_HELP = "Put imported events that have no format into this negotiation format."
+TYPE_HELP = "The file's type: ics, csv, json or yaml (default: from its suffix)."
+ENCODING_HELP = (
+    "The file's text encoding, e.g. cp1252, latin-1, utf-16 (default: UTF-8; a byte order mark "
+    "is recognised)."
+)
+IMPORT_TZ_HELP = (
+    "CSV: the venue's time zone for times that name none (IANA name, known city or UTC offset). "
+    "Without it such times float, with a warning."
+)
+UPDATE_HELP = "Replace events whose id (ICS: UID) is already in the store (default), or skip them."
+STRICT_HELP = (
+    "All or nothing: any event the import would repair or skip (ICS), or a format it would "
+    "create, is a problem, and nothing is written."
+)
+
+
 def import_events(
     ctx: typer.Context,
-    path: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE",
-            help="An .ics calendar (an invitation, another calendar's export), a .csv or .tsv "
-            "(a summits export, a spreadsheet, Outlook's or Google Calendar's CSV), or a "
-            ".json/.yaml store or record list; '-' is stdin.",
-        ),
-    ],
-    fmt: Annotated[
-        str | None,
-        format_option("Put imported events that have no format into this negotiation format."),
-    ] = None,
+    path: Annotated[str, argument("FILE", PATH_HELP)],
+    fmt: Annotated[str | None, format_option(IMPORT_FORMAT_HELP)] = None,
     kind: Annotated[
-        ImportType | None,
-        typer.Option(
-            "--type",
-            metavar="TYPE",
-            help="The file's type: ics, csv, json or yaml (default: from its suffix).",
-            case_sensitive=False,
-        ),
+        ImportType | None, option("--type TYPE", TYPE_HELP, case_sensitive=False)
     ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            metavar="CODEC",
-            help="The file's text encoding, e.g. cp1252, latin-1, utf-16 (default: UTF-8; "
-            "a byte order mark is recognised).",
-        ),
-    ] = None,
-    tz: Annotated[
-        str | None,
-        zone_option(
-            "CSV: the venue's time zone for times that name none (IANA name, known city "
-            "or UTC offset). Without it such times float, with a warning."
-        ),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and report, write nothing.")
-    ] = False,
-    update: Annotated[
-        bool,
-        typer.Option(
-            "--update/--no-update",
-            help="Replace events whose id (ICS: UID) is already in the store (default), or "
-            "skip them.",
-        ),
-    ] = True,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="All or nothing: any event the import would repair or skip (ICS), or a "
-            "format it would create, is a problem, and nothing is written.",
-        ),
-    ] = False,
+    encoding: Annotated[str | None, option("--encoding CODEC", ENCODING_HELP)] = None,
+    tz: Annotated[str | None, zone_option(IMPORT_TZ_HELP)] = None,
+    dry_run: Annotated[bool, option("--dry-run", "Check and report, write nothing.")] = False,
+    update: Annotated[bool, option("--update/--no-update", UPDATE_HELP)] = True,
+    strict: Annotated[bool, option("--strict", STRICT_HELP)] = False,
 ) -> Text | None:
     """Import events from a calendar file, a CSV or another store: all or nothing.
 

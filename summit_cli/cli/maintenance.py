@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from summit_cli import checks, store
+from summit_cli.cli.declare import option
 from summit_cli.cli.exits import ExitCode
 from summit_cli.cli.options import settings_of
 from summit_cli.cli.output import Text
@@ -21,22 +22,19 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
+STRICT_HELP = (
+    "Also report warnings (unknown keys, round gaps and duplicates, ends before starts in another "
+    "zone, long-past events still scheduled, rough dates whose window has passed with no date "
+    "set); any warning then makes the exit code 3."
+)
+
+
 def validate(
     ctx: typer.Context,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Also report warnings (unknown keys, round gaps and duplicates, ends before "
-            "starts in another zone, long-past events still scheduled, rough dates whose "
-            "window has passed with no date set); any warning then makes the exit code 3.",
-        ),
-    ] = False,
+    strict: Annotated[bool, option("--strict", STRICT_HELP)] = False,
     report: Annotated[
         ReportFormat,
-        typer.Option(
-            "--output", "-o", metavar="FORMAT", help="text (one line per problem) or json."
-        ),
+        option("--output -o FORMAT", "text (one line per problem) or json.", case_sensitive=False),
     ] = ReportFormat.TEXT,
 ) -> None:
     """Check the store and report every problem with its location.
@@ -104,7 +102,7 @@ def _findings(location: store.Location, strict: bool, now: object) -> list[check
 def undo(
     ctx: typer.Context,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
+        bool, option("--dry-run", "Show what would change and write nothing.")
     ] = False,
 ) -> Text | None:
     """Restore the store as it was before the last write (add, edit, remove, formats add...).

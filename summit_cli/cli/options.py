@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from summit_cli.cli.completion import complete_format, complete_id
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.groups import Shown, bundle, unset
 from summit_cli.cli.option_groups import GROUP_OPTIONS, GROUPS
 from summit_cli.cli.settings import Settings
@@ -89,29 +90,13 @@ def wired(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 # ---------------------------------------------------------- plain options
 
-LimitOpt = Annotated[
-    int | None, typer.Option("--limit", "-n", metavar="N", min=0, help="At most N events.")
-]
+IDS_HELP = "Event ids (see: summits list --output ids)."
+LimitOpt = Annotated[int | None, option("--limit -n N", "At most N events.", min=0)]
 DryRunOpt = Annotated[
-    bool,
-    typer.Option(
-        "--dry-run", help="Show what would change (a diff of the records); write nothing."
-    ),
+    bool, option("--dry-run", "Show what would change (a diff of the records); write nothing.")
 ]
-IdArg = Annotated[
-    str, typer.Argument(metavar="ID", help="The event's id.", autocompletion=complete_id)
-]
-IdsArg = Annotated[
-    list[str],
-    typer.Argument(
-        metavar="ID...",
-        help="Event ids (see: summits list --output ids).",
-        autocompletion=complete_id,
-    ),
-]
+IdArg = Annotated[str, argument("ID", "The event's id.", autocompletion=complete_id)]
+IdsArg = Annotated[list[str], argument("ID...", IDS_HELP, autocompletion=complete_id)]
 FormatKeyArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="KEY", help="A format key (see: summits formats).", autocompletion=complete_format
-    ),
+    str, argument("KEY", "A format key (see: summits formats).", autocompletion=complete_format)
 ]

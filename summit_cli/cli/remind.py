@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from summit_cli import query, reminders, store
+from summit_cli.cli.declare import option
 from summit_cli.cli.groups import Filters, to_filter
 from summit_cli.cli.options import AHEAD, settings_of
 from summit_cli.cli.output import Output, Text, emit, machine_text
@@ -48,58 +49,38 @@ MAX_EXEC_TIMEOUT = 3600.0
 STOP_WAIT = 2.0  # seconds between asking a timed-out command to stop and killing it
 
 
+BEFORE_HELP = (
+    "Lead times, comma-separated: a reminder this long before each event's start, e.g. 7d,1d,2h "
+    "(0min: at the start)."
+)
+GRACE_HELP = (
+    "How late a missed reminder (the machine slept) may still go out, marked late; older ones are "
+    "dropped. 0min sends none late. At most 90d."
+)
+EXEC_HELP = (
+    "Run CMD for each reminder (split like a shell line, never run by a shell) with the reminder "
+    "in SUMMITS_* environment variables; its output goes to stderr."
+)
+OUTPUT_HELP = (
+    "plain (a line per reminder; table is the same) or a record per reminder: json, jsonl, yaml, "
+    "csv, tsv, ids (the event ids)."
+)
+
+
 def remind(
     ctx: typer.Context,
     filters: Filters = AHEAD,
-    before: Annotated[
-        str,
-        typer.Option(
-            "--before",
-            metavar="LEADS",
-            help="Lead times, comma-separated: a reminder this long before each event's "
-            "start, e.g. 7d,1d,2h (0min: at the start).",
-        ),
-    ] = reminders.DEFAULT_LEADS,
-    grace: Annotated[
-        str,
-        typer.Option(
-            "--grace",
-            metavar="DURATION",
-            help="How late a missed reminder (the machine slept) may still go out, marked "
-            "late; older ones are dropped. 0min sends none late. At most 90d.",
-        ),
-    ] = reminders.DEFAULT_GRACE,
-    exec_command: Annotated[
-        str | None,
-        typer.Option(
-            "--exec",
-            metavar="CMD",
-            help="Run CMD for each reminder (split like a shell line, never run by a shell) "
-            "with the reminder in SUMMITS_* environment variables; its output goes to stderr.",
-        ),
-    ] = None,
+    before: Annotated[str, option("--before LEADS", BEFORE_HELP)] = reminders.DEFAULT_LEADS,
+    grace: Annotated[str, option("--grace DURATION", GRACE_HELP)] = reminders.DEFAULT_GRACE,
+    exec_command: Annotated[str | None, option("--exec CMD", EXEC_HELP)] = None,
     exec_timeout: Annotated[
-        float,
-        typer.Option(
-            "--exec-timeout",
-            metavar="SECONDS",
-            help="Stop a --exec command that runs longer than this.",
-        ),
+        float, option("--exec-timeout SECONDS", "Stop a --exec command that runs longer than this.")
     ] = DEFAULT_EXEC_TIMEOUT,
     dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Show the reminders due now; send, run and record nothing."),
+        bool, option("--dry-run", "Show the reminders due now; send, run and record nothing.")
     ] = False,
     output_format: Annotated[
-        Output,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FORMAT",
-            case_sensitive=False,
-            help="plain (a line per reminder; table is the same) or a record per reminder: "
-            "json, jsonl, yaml, csv, tsv, ids (the event ids).",
-        ),
+        Output, option("--output -o FORMAT", OUTPUT_HELP, case_sensitive=False)
     ] = Output.PLAIN,
 ) -> None:
     r"""Send the reminders that are due, each once: for cron or a systemd timer.

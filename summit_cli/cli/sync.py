@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import typer
 
 from summit_cli import store
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.options import settings_of, wired
 from summit_cli.cli.output import Text, emit
 from summit_cli.errors import InvalidInput, NotFound, SummitsError
@@ -41,7 +42,7 @@ class SyncOutput(StrEnum):
 
 OutputOpt = Annotated[
     SyncOutput | None,
-    typer.Option("--output", "-o", metavar="FORMAT", help="plain (default), json or yaml."),
+    option("--output -o FORMAT", "plain (default), json or yaml.", case_sensitive=False),
 ]
 
 
@@ -80,39 +81,26 @@ def _feed_url(url: str) -> str:
     return path.resolve().as_uri()
 
 
+URL_HELP = (
+    "A CalDAV calendar collection (https://.../calendars/bob/team/), or with --feed an ICS feed: "
+    "an http(s) URL, a file:// URL or a file path."
+)
+PASSWORD_ENV_HELP = "The environment variable that holds the password (read at each sync)."
+PASSWORD_CMD_HELP = (
+    "A command that prints the password, e.g. 'pass show team/caldav' or 'secret-tool lookup "
+    "service summits user bob' (run at each sync)."
+)
+
+
 def add_remote(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A short name, e.g. team.")],
-    url: Annotated[
-        str,
-        typer.Argument(
-            metavar="URL",
-            help="A CalDAV calendar collection (https://.../calendars/bob/team/), or with "
-            "--feed an ICS feed: an http(s) URL, a file:// URL or a file path.",
-        ),
-    ],
-    user: Annotated[
-        str | None, typer.Option("--user", metavar="USER", help="The user name on the server.")
-    ] = None,
-    password_env: Annotated[
-        str | None,
-        typer.Option(
-            "--password-env",
-            metavar="VAR",
-            help="The environment variable that holds the password (read at each sync).",
-        ),
-    ] = None,
-    password_cmd: Annotated[
-        str | None,
-        typer.Option(
-            "--password-cmd",
-            metavar="COMMAND",
-            help="A command that prints the password, e.g. 'pass show team/caldav' or "
-            "'secret-tool lookup service summits user bob' (run at each sync).",
-        ),
-    ] = None,
+    name: Annotated[str, argument("NAME", "A short name, e.g. team.")],
+    url: Annotated[str, argument("URL", URL_HELP)],
+    user: Annotated[str | None, option("--user USER", "The user name on the server.")] = None,
+    password_env: Annotated[str | None, option("--password-env VAR", PASSWORD_ENV_HELP)] = None,
+    password_cmd: Annotated[str | None, option("--password-cmd COMMAND", PASSWORD_CMD_HELP)] = None,
     feed: Annotated[
-        bool, typer.Option("--feed", help="A read-only ICS feed rather than a CalDAV calendar.")
+        bool, option("--feed", "A read-only ICS feed rather than a CalDAV calendar.")
     ] = False,
 ) -> Text:
     """Add a remote: a CalDAV calendar to sync both ways, or a read-only ICS feed.
@@ -198,7 +186,7 @@ def list_remotes(
 
 def remove_remote(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The remote to remove.")],
+    name: Annotated[str, argument("NAME", "The remote to remove.")],
 ) -> Text:
     """Remove a remote; its events stay in the store (a feed's become ordinary events).
 
@@ -228,27 +216,21 @@ remote_app.command("list")(wired(list_remotes))
 remote_app.command("remove")(wired(remove_remote))
 
 
+DRY_RUN_HELP = "Say what a sync would do; change nothing, here or on the remotes."
+PREFER_HELP = (
+    "In a conflict keep this side: local (the store) or remote. Default: the rule (both changed: "
+    "the remote's version; changed vs deleted: the change)."
+)
+
+
 def sync(
     ctx: typer.Context,
     names: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="[NAME]...", help="The remotes to sync (default: all of them)."),
+        list[str] | None, argument("[NAME]...", "The remotes to sync (default: all of them).")
     ] = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", help="Say what a sync would do; change nothing, here or on the remotes."
-        ),
-    ] = False,
+    dry_run: Annotated[bool, option("--dry-run", DRY_RUN_HELP)] = False,
     prefer: Annotated[
-        Prefer | None,
-        typer.Option(
-            "--prefer",
-            metavar="SIDE",
-            help="In a conflict keep this side: local (the store) or remote. Default: the "
-            "rule (both changed: the remote's version; changed vs deleted: the change).",
-            case_sensitive=False,
-        ),
+        Prefer | None, option("--prefer SIDE", PREFER_HELP, case_sensitive=False)
     ] = None,
     output: OutputOpt = None,
 ) -> None:

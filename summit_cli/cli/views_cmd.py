@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from summit_cli import query, records, store
+from summit_cli.cli.declare import argument, option
 from summit_cli.cli.groups import Filters, Shown, to_filter
 from summit_cli.cli.options import FormatKeyArg, only, settings_of
 from summit_cli.cli.output import Events, Rows, is_machine
@@ -19,14 +20,14 @@ CALENDAR_KEYS = (*records.RECORD_KEYS, "days")
 
 GroupBy = Literal["month", "format"]
 WeekStart = Literal["monday", "sunday"]  # views.monthgrid.WEEK_STARTS
+MONTH_HELP = "The first month: 2022-01, 'jan 2022', next (default: the month of now)."
 
 
 def timeline(
     ctx: typer.Context,
     filters: Filters = only(),
     by: Annotated[
-        GroupBy,
-        typer.Option("--by", help="Group by month (venue date) or by negotiation format."),
+        GroupBy, option("--by", "Group by month (venue date) or by negotiation format.")
     ] = "month",
     shown: Shown = only("output"),
 ) -> Events:
@@ -61,19 +62,10 @@ def timeline(
 
 def calendar(
     ctx: typer.Context,
-    month: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[MONTH]",
-            help="The first month: 2022-01, 'jan 2022', next (default: the month of now).",
-        ),
-    ] = None,
-    months: Annotated[
-        int,
-        typer.Option("--months", "-m", metavar="N", min=1, max=36, help="How many months to show."),
-    ] = 1,
+    month: Annotated[str | None, argument("[MONTH]", MONTH_HELP)] = None,
+    months: Annotated[int, option("--months -m N", "How many months to show.", min=1, max=36)] = 1,
     week_start: Annotated[
-        WeekStart, typer.Option("--week-start", help="The first day of the week.")
+        WeekStart, option("--week-start", "The first day of the week.")
     ] = "monday",
     filters: Filters = only("formats", "kinds", "statuses", "tags"),
     shown: Shown = only("output"),
