@@ -222,7 +222,10 @@ IMPORT_TZ_HELP = (
     "CSV: the venue's time zone for times that name none (IANA name, known city or UTC offset). "
     "Without it such times float, with a warning."
 )
-UPDATE_HELP = "Replace events whose id (ICS: UID) is already in the store (default), or skip them."
+UPDATE_HELP = (
+    "Update events whose id (ICS: UID) is already in the store with what the file says, "
+    "keeping what it does not say (default), or skip them."
+)
 STRICT_HELP = (
     "All or nothing: any event the import would repair or skip (ICS), or a format it would "
     "create, is a problem, and nothing is written."

@@ -38,6 +38,9 @@ class Batch:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # what the file has that we cannot take
     notes: list[str] = field(default_factory=list)  # how it was read ("read as cp1252")
+    # Whether a key a record leaves out is unset (a store document writes only the keys
+    # that are set) rather than not said (an invitation has no format, round or outcome).
+    complete: bool = False
 
     def check(self) -> None:
         if self.problems:
@@ -53,8 +56,9 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     out = Collector()
     out.problems.extend(batch.problems)
     events: list[Event] = []
+    stored = {} if batch.complete else {e.id: e for e in target.events}
     for where, record in batch.records:
-        plain = with_extra(record, where, out)
+        plain = with_stored(with_extra(record, where, out), stored)
         if default_format and not plain.get("format"):
             plain = {**plain, "format": default_format}
         event = event_from_plain(plain, where, formats, out)
@@ -68,6 +72,17 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     # import of the same file changes nothing); otherwise the store generates one.
     named = {replace(stored, id=""): stored.id for stored in target.events}
     return [e if e.id or e not in named else replace(e, id=named[e]) for e in events]
+
+
+def with_stored(plain: dict[str, Any], stored: Mapping[str, Event]) -> dict[str, Any]:
+    """An update of a stored event takes what the record says and keeps what it does not
+    say: a calendar invitation re-sent with a new time keeps the format, round,
+    participants, outcome and history added in summits."""
+    ident = plain.get("id")
+    event = stored.get(ident) if isinstance(ident, str) else None
+    if event is None:
+        return plain
+    return {**event.to_stored(), **plain}
 
 
 def with_extra(record: dict[str, Any], where: str, out: Collector) -> dict[str, Any]:
@@ -107,7 +122,7 @@ def records_batch(items: Any, source: str) -> Batch:
 
 def store_batch(store: Store, source: str) -> Batch:
     """A whole (already validated) store document as a batch."""
-    batch = Batch(source, formats=dict(store.formats))
+    batch = Batch(source, formats=dict(store.formats), complete=True)
     for index, event in enumerate(store.events):
         batch.records.append((f"events[{index}]", event.to_stored()))
     return batch
