@@ -61,10 +61,6 @@ def _naive(wall: WallTime) -> datetime:
     return datetime.combine(wall.date, wall.time or time(0))
 
 
-def _shift(wall: WallTime, days: int) -> WallTime:
-    return replace(wall, date=wall.date + timedelta(days=days))
-
-
 COUNT_SPAN_YEARS = 200  # how far a COUNT rule is followed when nothing else ends it
 
 
@@ -191,13 +187,6 @@ def base_start(event: Event, day: date) -> datetime:
 def changed_occurrence(event: Event, change: Override) -> Event:
     """The occurrence *change* names, as it changes it (its stored start and end)."""
     return _changed(event, _moved(event, base_start(event, change.of)), change)
-
-
-def occurrence_of(event: Event, day: date, display: tzinfo) -> Occurrence:
-    """The series *event* moved to start on *day* (its date at the venue)."""
-    start = datetime.combine(day, event.start.time or time(0))
-    moved = _moved(event, start)
-    return Occurrence(moved, span_of(moved, display), day)
 
 
 def _rdate_moments(event: Event) -> list[datetime]:
@@ -342,7 +331,10 @@ def series_problems(event: Event) -> list[str]:
         if change.of not in days:
             problems.append(f"overrides: {change.of} is not a day the series meets")
         elif change.end is not None:
-            start = change.start or _moved(event, datetime.combine(change.of, time(0))).start
+            start = (
+                change.start
+                or _moved(event, datetime.combine(change.of, event.start.time or time(0))).start
+            )
             if start.offset == change.end.offset and _naive(change.end) < _naive(start):
                 problems.append(f"overrides: the occurrence of {change.of} ends before it starts")
     return problems
@@ -403,6 +395,9 @@ def _yearly_equivalent(parts: dict[str, str], start: datetime) -> dict[str, str]
         out.pop("INTERVAL", None)
     if freq == "WEEKLY" and "BYDAY" not in out:
         out["BYDAY"] = _WEEKDAY_CODES[start.weekday()]
+    if freq == "DAILY" and not any(k in out for k in ("BYMONTHDAY", "BYDAY", "BYYEARDAY")):
+        # Every day (of the BYMONTH months): a YEARLY rule alone would take the start's day.
+        out["BYMONTHDAY"] = ",".join(str(d) for d in range(1, 32))
     if freq == "MONTHLY":
         if not any(k in out for k in ("BYMONTHDAY", "BYDAY")):
             out["BYMONTHDAY"] = str(start.day)

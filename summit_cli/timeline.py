@@ -64,6 +64,12 @@ class Span:
         return self.precision == "tbd"
 
     @property
+    def rough_start(self) -> bool:
+        """Only a window is known for the start ("day" is an exact start with a rough end:
+        it starts, runs and ends as an exact event, its end the last its window allows)."""
+        return self.precision not in (None, "day")
+
+    @property
     def point(self) -> bool:
         return instant(self.end) <= instant(self.start)
 
@@ -104,8 +110,9 @@ def span_of(event: Event, display: tzinfo) -> Span:
     """The span of *event* seen from the *display* zone (matters only when floating).
 
     A start that falls in a DST gap moves forward (RFC 5545: read with the offset
-    before the change); an end that would then come first keeps the event's length
-    on the clock, so an occurrence of a series in the gap is never inside out.
+    before the change); an end that would then come first, or at the same instant,
+    keeps the event's length on the clock, so an occurrence of a series in the gap is
+    never inside out nor shrunk to a moment.
     """
     zone = event_zone(event, display)
     if event.start.rough or (event.end is not None and event.end.rough):
@@ -114,8 +121,13 @@ def span_of(event: Event, display: tzinfo) -> Span:
     all_day = event.start.date_only
     end = _end_as_stored(event, zone, start)
     timed_end = event.end is not None and not event.end.date_only
-    if timed_end and instant(end) < instant(start) and not wall_time_exists(event.start, zone):
-        assert event.end is not None
+    if (
+        timed_end
+        and instant(end) <= instant(start)
+        and not wall_time_exists(event.start, zone)
+        and event.end is not None
+        and _naive(event.end) > _naive(event.start)
+    ):
         length = _naive(event.end) - _naive(event.start)
         end = (instant(start) + length).astimezone(
             zone
@@ -172,10 +184,16 @@ def end_before_start(event: Event) -> bool:
     return instant(end) < instant(start)
 
 
-def instant_key(span: Span) -> tuple[datetime, bool, datetime]:
+def instant_key(span: Span) -> tuple[bool, datetime, bool, datetime]:
     """Sort key: by the real instant, never by the stored text; a rough date after the exact
-    events of its first day (and one with no date at all after everything)."""
-    return (span.start.astimezone(UTC), span.precision is not None, span.end.astimezone(UTC))
+    events of its first day, and one with no date at all after everything (even an event
+    on the last day summits accepts, where a tbd span is placed)."""
+    return (
+        span.tbd,
+        span.start.astimezone(UTC),
+        span.precision is not None,
+        span.end.astimezone(UTC),
+    )
 
 
 # ------------------------------------------------------------------ states
@@ -194,7 +212,7 @@ class Phase(StrEnum):
 def phase(span: Span, now: datetime) -> Phase:
     # Compare real instants: aware datetimes sharing a tzinfo compare as wall times.
     now = now.astimezone(UTC)
-    if span.precision is not None:
+    if span.rough_start:
         # Expected until its window has passed (a date not set: always), then overdue;
         # a held or cancelled rough date is past once its window has begun.
         if span.expected:
@@ -250,10 +268,12 @@ def countdown(span: Span, now: datetime) -> Countdown:
     """
     # In UTC: subtracting aware datetimes that share a tzinfo ignores DST changes.
     now = now.astimezone(UTC)
-    if span.precision is not None:
+    if span.rough_start:
         return _rough_countdown(span, now)
     seconds = int((span.start - now).total_seconds())
     where = phase(span, now)
+    if span.precision == "day" and where is not Phase.UPCOMING:  # an exact start, a rough end
+        return Countdown(seconds, where, "ongoing (end tbc)" if where is Phase.ONGOING else "past")
     local_now = now.astimezone(span.zone)
     if where is Phase.ONGOING:
         days = span.day_count()
@@ -324,7 +344,7 @@ def _rough_countdown(span: Span, now: datetime) -> Countdown:
         return Countdown(None, where, "date not set")
     seconds = int((span.start - now).total_seconds())
     first = span.start.astimezone(span.zone).date()
-    when = describe(span.precision or "day", first) if span.precision != "day" else ""
+    when = describe(span.precision or "day", first)
     if where is Phase.OVERDUE:
         return Countdown(seconds, where, f"expected {when}; no date set")
     if where is Phase.PAST:

@@ -95,7 +95,7 @@ def _unit_delta(n: int, unit: str, original: str) -> timedelta | str:
         return "years"
     if unit in {"mo", "month", "months"}:
         return "months"
-    key = "m" if unit in {"m", "min", "mins", "minute", "minutes"} else unit[0]
+    key = unit[0]  # w, d, h, m (minutes: months were taken above) or s
     if key not in _UNIT_SECONDS or not re.fullmatch(
         r"w|weeks?|d|days?|h|hours?|hrs?|m|min|mins|minutes?|s|sec|secs|seconds?", unit
     ):

@@ -187,7 +187,7 @@ def test_span_of(
     assert span.floating is floating
     assert span.day_count() == days
     assert span.point is (start_utc == end_utc)
-    assert instant_key(span) == (start_utc, False, end_utc)  # exact: before rough dates of that day
+    assert instant_key(span) == (False, start_utc, False, end_utc)  # exact: before rough dates
 
 
 def test_multi_day_first_and_last_day_are_at_the_venue() -> None:
