@@ -118,14 +118,21 @@ def test_an_exact_start_with_a_rough_end_is_a_window_of_days() -> None:
     assert (span.start, span.end) == (utc(2022, 1, 10), utc(2022, 3, 1))
 
 
-def test_an_exact_start_with_a_rough_end_never_counts_down_to_an_empty_date() -> None:
+@pytest.mark.parametrize(
+    ("now", "where", "text"),
+    [
+        (utc(2022, 1, 7, 12), Phase.UPCOMING, "in 3 days"),  # the start is known: counted
+        (utc(2022, 1, 20), Phase.ONGOING, "ongoing (end tbc)"),  # not "expected this day"
+        (utc(2022, 3, 5), Phase.PAST, "past"),  # not "expected ; no date set": the date is set
+    ],
+)
+def test_an_exact_start_with_a_rough_end_counts_like_a_known_date(
+    now: datetime, where: Phase, text: str
+) -> None:
     item = event("2022-01-10", "2022-02", timezone="UTC")
-    assert "expected ;" not in text_at(item, utc(2022, 3, 5))
-
-
-def test_an_exact_start_with_a_rough_end_is_not_expected_this_day() -> None:
-    item = event("2022-01-10", "2022-02", timezone="UTC")
-    assert text_at(item, utc(2022, 1, 20)) != "expected this day"
+    found = countdown(span_of(item, UTC), now)
+    assert (found.phase, found.text) == (where, text)
+    assert found.seconds == int((utc(2022, 1, 10) - now).total_seconds())
 
 
 # ------------------------------------------------------ end before start
@@ -275,11 +282,21 @@ def test_an_event_starting_in_a_dst_gap_keeps_its_length() -> None:
     assert end - start == timedelta(minutes=30)
 
 
-def test_an_event_starting_in_a_dst_gap_and_ending_an_hour_later_keeps_its_hour() -> None:
-    item = event("2022-03-27T02:30", "2022-03-27T03:30", timezone="Europe/Vienna")
+@pytest.mark.parametrize(
+    ("end", "length"),
+    [
+        ("2022-03-27T03:30", timedelta(hours=1)),  # would end as it starts: the hour is kept
+        ("2022-03-27T04:00", timedelta(minutes=30)),  # ends after the moved start: as stored
+        ("2022-03-27T02:30", timedelta(0)),  # typed as a moment: stays one
+    ],
+)
+def test_an_event_starting_in_a_dst_gap(end: str, length: timedelta) -> None:
+    # Vienna skips 02:00-03:00 on 27 March 2022: a start at 02:30 is read as 03:30 CEST.
+    item = event("2022-03-27T02:30", end, timezone="Europe/Vienna")
     span = span_of(item, UTC)
-    start, end = instant(span.start), instant(span.end)
-    assert end - start == timedelta(hours=1)
+    assert instant(span.start) == utc(2022, 3, 27, 1, 30)
+    assert instant(span.end) - instant(span.start) == length
+    assert span.end.tzinfo is VIENNA  # read at the venue, not in the machine's zone
 
 
 @pytest.mark.parametrize(
