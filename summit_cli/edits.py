@@ -300,7 +300,9 @@ def removed(current: Store, ids: Sequence[str]) -> tuple[Store, list[tuple[str, 
 
 
 def _unlinked(event: Event, gone: set[str]) -> Event:
-    """*event* without its links to the events *gone*."""
+    """*event* without its links to the events *gone* (itself when it has none)."""
+    if not gone.intersection(event.links().values()):
+        return event
     return replace(
         event,
         follows=None if event.follows in gone else event.follows,

@@ -37,6 +37,10 @@ class SeriesKeys:
     overrides: tuple[Override, ...] = ()
 
 
+NO_SERIES = SeriesKeys()
+SERIES_KEYS = ("rrule", "exdates", "rdates", "overrides")
+
+
 def _walls(raw: Mapping[str, Any], key: str, where: str, out: Collector) -> tuple[WallTime, ...]:
     items = text_list(raw, key, where, out)
     if key == "rdates" and len(items) > MAX_SERIES_ITEMS:
@@ -139,6 +143,8 @@ def _overrides(raw: Mapping[str, Any], where: str, out: Collector) -> tuple[Over
 
 def series_from_plain(raw: Mapping[str, Any], where: str, out: Collector) -> SeriesKeys:
     """The series keys of *raw*, every problem added to *out*."""
+    if not any(key in raw for key in SERIES_KEYS):
+        return NO_SERIES  # most events: nothing to check
     rrule = text_value(raw, "rrule", where, out, max_len=RRULE_MAX_LEN)
     if rrule is not None:
         try:

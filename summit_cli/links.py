@@ -63,7 +63,8 @@ def link_problems(events: Sequence[Event], known: set[str]) -> list[Problem]:
     """Links that name no event (*known*: every id of the file, a flawed event's too, so
     one mistake is not reported twice), or that go round in a circle (A follows B follows A)."""
     problems = []
-    for event in events:
+    linked = [e for e in events if e.follows or e.agreed_at or e.part_of]
+    for event in linked:
         for key, target in event.links().items():
             if target == event.id:
                 problems.append(Problem(f"event {event.id}", f"{key}: an event cannot name itself"))
@@ -74,7 +75,7 @@ def link_problems(events: Sequence[Event], known: set[str]) -> list[Problem]:
     if problems:
         return problems
     # Every link points back in the story; walking them from any event must end.
-    graph = {e.id: list(e.links().values()) for e in events}
+    graph = {e.id: list(e.links().values()) for e in linked}
     state: dict[str, int] = {}  # 1: on the path being walked, 2: done
     for origin, targets in graph.items():
         if state.get(origin):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
@@ -142,31 +143,37 @@ def remove(
     settings = settings_of(ctx)
     wanted = list(dict.fromkeys(ids))
     refuse_feed_events(settings.location(), wanted)
-    current = store.read_store(settings.location())
-    for event_id in wanted:
-        query.find_event(current, event_id)  # NotFound names the first missing id
-    broken = [
-        f"{holder.id} {key.replace('_', '-')} {target}"
-        for holder, key, target in links.links_to(current, wanted)
-    ]
-    if broken and not yes and not dry_run:
-        raise InvalidInput(
-            f"other events link to it ({'; '.join(broken)}): give --yes to remove it and "
-            "clear those links"
-        )
-    if broken:
-        settings.env.say("links cleared: " + "; ".join(broken), kind="warning")
-    if not yes and not dry_run:
+    if not yes and not dry_run:  # ask first, before the write takes the lock
+        current = store.read_store(settings.location())
+        for event_id in wanted:
+            query.find_event(current, event_id)  # NotFound names the first missing id
+        broken = _said((e.id, key, target) for e, key, target in links.links_to(current, wanted))
+        if broken:
+            raise InvalidInput(
+                f"other events link to it ({'; '.join(broken)}): give --yes to remove it and "
+                "clear those links"
+            )
         if not settings.env.stdin_isatty:
             raise InvalidInput("refusing to remove without --yes when not on a terminal")
         if not typer.confirm(f"Remove {len(wanted)} event(s): {', '.join(wanted)}?", err=True):
             settings.env.say("nothing removed")
             return None
+    cleared: list[str] = []
 
     def change(current: Store) -> Store:
         for event_id in wanted:
             query.find_event(current, event_id)
-        return edits.removed(current, wanted)[0]
+        new, unlinked = edits.removed(current, wanted)
+        cleared[:] = _said(unlinked)
+        return new
 
     _, diff = write(settings, change, dry_run=dry_run, what=f"removed {', '.join(wanted)}")
+    if cleared:
+        settings.env.say("links cleared: " + "; ".join(cleared), kind="warning")
     return diff or Text("".join(f"{i}\n" for i in wanted))
+
+
+def _said(found: Iterable[tuple[str, str, str]]) -> list[str]:
+    """Links (holder id, key, target id) as people read them:
+    "2022-01-10-geneva-ssd agreed-at 2021-12-30-phone-call"."""
+    return [f"{holder} {key.replace('_', '-')} {target}" for holder, key, target in found]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from summit_cli.cli.settings import Settings
+    from summit_cli.model import Store
 
 # How both ways of parsing bundle a runner's options: every group, whole.
 PLAN: list[tuple[str, type, tuple[str, ...]]] = [
@@ -64,7 +65,7 @@ def run_list(
 
 
 def ahead(
-    settings: Settings, spec: Filter, horizon: Ahead
+    settings: Settings, spec: Filter, horizon: Ahead, current: Store
 ) -> tuple[list[Placed], Callable[[], str]]:
     """(upcoming events, a function explaining why there are none) for upcoming and next.
 
@@ -72,7 +73,6 @@ def ahead(
     occurrence still under way overlaps it) and ends at --to or --within.
     """
     within = typed.parse_duration(horizon.within) if horizon.within else None
-    current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
     lo = max(spec.start, settings.now) if spec.start is not None else settings.now
     hi = spec.end
     if within is not None:
@@ -112,8 +112,8 @@ def run_upcoming(
 ) -> Events:
     """``summits upcoming``: events not over at now, soonest first, with countdowns."""
     spec = to_filter(filters, settings)
-    items, why = ahead(settings, spec, horizon)
     current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
+    items, why = ahead(settings, spec, horizon, current)
     late = query.still_expected(current, spec, settings.display, settings.now)
     if late:
         items = sorted([*late, *items], key=lambda p: instant_key(p.span))
@@ -135,7 +135,8 @@ def run_next(
     spec = to_filter(replace(filters, start=None, end=None), settings)
     if field is not None:
         records.check_fields([field], records.RECORD_KEYS)
-    items, why = ahead(settings, spec, horizon)
+    current = store.read_store(settings.location(), formats_only=frozenset(spec.formats))
+    items, why = ahead(settings, spec, horizon, current)
     if not items:
         raise NotFound(why())
     first = items[:1]
