@@ -327,12 +327,15 @@ def series_problems(event: Event) -> list[str]:
     if problems or not event.overrides:
         return problems
     days = _occurrence_days(event, event.overrides[0].of, event.overrides[-1].of)
+    extra_starts = {wall.date: wall for wall in event.rdates}
     for change in event.overrides:
         if change.of not in days:
             problems.append(f"overrides: {change.of} is not a day the series meets")
         elif change.end is not None:
+            # The occurrence's own start: the override's, an extra date's, or the series'.
             start = (
                 change.start
+                or extra_starts.get(change.of)
                 or _moved(event, datetime.combine(change.of, event.start.time or time(0))).start
             )
             if start.offset == change.end.offset and _naive(change.end) < _naive(start):

@@ -10,6 +10,7 @@ import time as clock
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -483,6 +484,24 @@ def test_an_override_that_only_moves_the_end_before_the_start_is_refused(end: st
     )
     assert recurrence.series_problems(event) == [
         "overrides: the occurrence of 2022-03-17 ends before it starts"
+    ]
+
+
+def test_an_override_of_an_extra_date_is_checked_against_that_date_s_own_start() -> None:
+    """A period RDATE (01:00-04:30 on a series held at 10:00) keeps its end: it is not
+    'before the start' of the series' time (the corpus file icaljs/recur_instances.ics)."""
+    extra = series(
+        end="2022-03-10T12:00",
+        rdates=["2022-03-12T01:00"],
+        overrides=(Override(of=date(2022, 3, 12), end=parse_wall_time("2022-03-12T04:30")),),
+    )
+    assert recurrence.series_problems(extra) == []
+    early = replace(
+        extra,
+        overrides=(Override(of=date(2022, 3, 12), end=parse_wall_time("2022-03-12T00:30")),),
+    )
+    assert recurrence.series_problems(early) == [
+        "overrides: the occurrence of 2022-03-12 ends before it starts"
     ]
 
 
