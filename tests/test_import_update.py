@@ -35,7 +35,7 @@ def invitation(tmp_path: Path, sequence: int, start: str, venue: str) -> str:
 
 
 def record(invoke: Any, event_id: str) -> dict[str, Any]:
-    (found,) = as_json(ok(invoke("show", event_id, "--output", "json")))
+    (found,) = as_json(ok(invoke("--now", "2021-12-31", "show", event_id, "--output", "json")))
     assert isinstance(found, dict)
     return found
 
@@ -93,3 +93,26 @@ def test_a_store_document_is_taken_whole(invoke: Any, store_path: Path, tmp_path
     ok(invoke("edit", event_id, "--unset", "notes", "--round", "7", "--outcome", "ours"))
     ok(invoke("import", str(theirs)))
     assert record(invoke, event_id) == before
+
+
+def test_an_invitation_says_only_whether_the_meeting_is_cancelled(
+    invoke: Any, tmp_path: Path
+) -> None:
+    """Held and postponed are summits' own: a re-sent invitation keeps them. A cancellation
+    cancels, and the organiser calling the meeting on again schedules it again."""
+    first = invitation(tmp_path, 0, "20220110T100000", "US Mission")
+    ok(invoke("import", first))
+    (event_id,) = [i for i in ok(invoke("list", "--output", "ids")).stdout.split() if ID in i]
+    assert record(invoke, event_id)["status"] == "scheduled"
+    ok(invoke("edit", event_id, "--status", "held"))
+    ok(invoke("import", invitation(tmp_path, 1, "20220110T100000", "US Mission")))
+    assert record(invoke, event_id)["status"] == "held"
+
+    cancelled = tmp_path / "cancelled.ics"
+    cancelled.write_text(
+        Path(first).read_text().replace("STATUS:CONFIRMED", "STATUS:CANCELLED"), newline=""
+    )
+    ok(invoke("import", str(cancelled)))
+    assert record(invoke, event_id)["status"] == "cancelled"
+    ok(invoke("import", invitation(tmp_path, 2, "20220110T100000", "US Mission")))
+    assert record(invoke, event_id)["status"] == "scheduled"

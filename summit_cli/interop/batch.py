@@ -41,6 +41,9 @@ class Batch:
     # Whether a key a record leaves out is unset (a store document writes only the keys
     # that are set) rather than not said (an invitation has no format, round or outcome).
     complete: bool = False
+    # Ids of events the file says only are not cancelled (an invitation): a stored one
+    # keeps held or postponed, and a cancelled one is scheduled again.
+    uncancelled: set[str] = field(default_factory=set)
 
     def check(self) -> None:
         if self.problems:
@@ -59,6 +62,8 @@ def events_of(batch: Batch, target: Store, *, default_format: str | None = None)
     stored = {} if batch.complete else {e.id: e for e in target.events}
     for where, record in batch.records:
         plain = with_stored(with_extra(record, where, out), stored)
+        if plain.get("status") == "cancelled" and record.get("id") in batch.uncancelled:
+            plain["status"] = "scheduled"  # the organiser called it on again
         if default_format and not plain.get("format"):
             plain = {**plain, "format": default_format}
         event = event_from_plain(plain, where, formats, out)

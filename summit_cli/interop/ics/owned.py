@@ -44,10 +44,12 @@ def _text(block: Block, name: str) -> str | None:
 
 
 def foreign_fields(block: Block, plain: dict[str, Any], method: str | None) -> None:
-    """An invitation's fields: what ICS says."""
+    """An invitation's fields: what ICS says. Of the status, an invitation says only whether
+    the meeting is cancelled: when it is not, the record has no status (a new event is
+    scheduled; a stored one keeps held or postponed, see ``Batch.uncancelled``)."""
     status = (block.value("STATUS") or "").strip().upper()
-    cancelled = status == "CANCELLED" or method == "CANCEL"
-    plain["status"] = Status.CANCELLED.value if cancelled else Status.SCHEDULED.value
+    if status == "CANCELLED" or method == "CANCEL":
+        plain["status"] = Status.CANCELLED.value
     plain["venue"] = _text(block, "LOCATION")
     plain["notes"] = _text(block, "DESCRIPTION")
     url = _text(block, "URL")

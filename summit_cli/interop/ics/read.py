@@ -76,15 +76,14 @@ def ics_batch(text: str, source: str, *, strict: bool = False) -> Batch:
     if not vevents:
         batch.warnings.append("the calendar has no events (VEVENT)")
     masters, changes = newest(vevents, said)
-    for vevent in masters:
-        record = _record(vevent, changes.pop(vevent.key, []), said)
-        if record is not None:
-            batch.records.append((vevent.where, record))
-    for orphans in changes.values():
-        for vevent in orphans:
-            record = _record(vevent, [], said, orphan=True)
-            if record is not None:
-                batch.records.append((vevent.where, record))
+    found = [(v, _record(v, changes.pop(v.key, []), said)) for v in masters]
+    found += [(v, _record(v, [], said, orphan=True)) for vs in changes.values() for v in vs]
+    for vevent, record in found:
+        if record is None:
+            continue
+        batch.records.append((vevent.where, record))
+        if "status" not in record:
+            batch.uncancelled.add(record["id"])
     for zones in zone_sets:
         notes, warnings = zones.said()
         said.notes += [n for n in notes if n not in said.notes]
