@@ -17,7 +17,7 @@ a change no test notices. "No tests" means no listed test runs that function at 
 The kill rate of a module is (killed + timed out) / (mutants - skipped); a reviewed
 equivalent mutant (no test could tell it from the real code) is kept out with a
 ``# pragma: no mutate`` comment on its line. Exit 0 when every core module reaches
-the threshold (90%), 1 when one is under it, 2 when mutmut itself fails or no run
+the threshold (90%), 1 when one is under it or was not run, 2 when mutmut itself fails or no run
 has been recorded yet.
 
 A run starts from an empty ``mutants/`` unless ``--keep``: mutmut 3 re-runs only the
@@ -38,13 +38,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from mutmut.stats import status_by_exit_code  # what each exit code of a mutant means
+
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 90.0
 
-# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), in our words.
-KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
-NOT_KILLED = {0: "survived", 5: "no tests", 33: "no tests"}
-SKIPPED = {34: "skipped"}
+SURVIVED = ("survived", "no tests")  # mutmut's words (mutmut.stats.status_by_exit_code)
 
 
 def modules() -> list[str]:
@@ -82,10 +81,8 @@ class Figures:
 
 def figures(path: str) -> Figures:
     codes = results(path)
-    status = Counter(
-        KILLED.get(code) or NOT_KILLED.get(code) or SKIPPED.get(code) or "suspicious"
-        for code in codes.values()
-    )
+    statuses = {name: status_by_exit_code[code] for name, code in codes.items()}
+    status = Counter(statuses.values())
     return Figures(
         module=path,
         mutants=len(codes),
@@ -95,7 +92,7 @@ def figures(path: str) -> Figures:
         no_tests=status["no tests"],
         suspicious=status["suspicious"],
         skipped=status["skipped"],
-        survivors=sorted(name for name, code in codes.items() if code in NOT_KILLED),
+        survivors=sorted(name for name, said in statuses.items() if said in SURVIVED),
     )
 
 
@@ -117,7 +114,8 @@ def table(rows: list[Figures]) -> str:
     for row in rows:
         lines.append(
             f"{row.module:<28} {row.mutants:>7} {row.killed:>7} {row.timeout:>7}"
-            f" {row.survived:>8} {row.no_tests:>8} {row.kill_rate:>5}%"
+            f" {row.survived:>8} {row.no_tests:>8} "
+            + (f"{row.kill_rate:>5}%" if row.mutants else "not run")
         )
     return "\n".join(lines)
 
@@ -158,11 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             + "\n",
             encoding="utf-8",
         )
-    under = [row.module for row in rows if row.kill_rate < THRESHOLD]
+    missing = [row.module for row in rows if not row.mutants]
+    if missing:  # a partial run (mutmut run on some modules only) proves nothing of the rest
+        print(f"mutation: not run: {', '.join(missing)}", file=sys.stderr)
+    under = [row.module for row in rows if row.mutants and row.kill_rate < THRESHOLD]
     if under:
         print(f"mutation: under {THRESHOLD:g}%: {', '.join(under)}", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if under or missing else 0
 
 
 if __name__ == "__main__":

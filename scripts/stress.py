@@ -618,7 +618,11 @@ HOSTILE_TITLES = {
     "newline injection": "Talks\r\nEND:VEVENT\r\nBEGIN:VEVENT",
     "separators and BEL": "Talks\x85next\u2028line\u2029para\x07bell\ufeff",
     "literal backslash N": "Talks \\N not a break \\n either",
+    "separators": "Talks\u2028line\u2029para\x85nel\ufeffbom",
+    "yaml flow": "https://x.example/?utm_source=rss&a=b#frag, [a: b] ? #c",
 }
+"""Titles that must reach no terminal raw and every machine format exactly (also the corpus
+of tests/test_output_safety.py)."""
 
 
 MACHINE = frozenset({"csv", "tsv", "json", "ics"})

@@ -286,11 +286,11 @@ def apply_edits(
     return event
 
 
-def removed(current: Store, ids: Sequence[str]) -> tuple[Store, list[tuple[str, str, str]]]:
+def removed(current: Store, ids: Sequence[str]) -> tuple[Store, list[tuple[Event, str, str]]]:
     """The store without the events *ids*, and the links to them that go with them:
-    (event id, link key, id it named), each cleared from the event that held it."""
+    (event, link key, id it named), each cleared from the event that held it."""
     gone = set(ids)
-    cleared = [(e.id, key, target) for e, key, target in links.links_to(current, gone)]
+    cleared = links.links_to(current, gone)
     keep = [_unlinked(e, gone) for e in current.events if e.id not in gone]
     formats = {
         key: replace(fmt, meets=_unlinked(fmt.meets, gone)) if fmt.meets else fmt

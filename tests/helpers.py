@@ -132,3 +132,28 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
         check=False,
     )
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def command_paths(group: Any = None, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path of the app (``()`` is ``summits`` itself), through Click's
+    list_commands/get_command: the root group loads commands lazily. Typer vendors Click,
+    so groups are duck-typed."""
+    if group is None:
+        group = command_at(())
+    found = [path]
+    if hasattr(group, "list_commands"):
+        for name in group.list_commands(None):
+            found += command_paths(group.get_command(None, name), (*path, name))
+    return found
+
+
+def command_at(path: tuple[str, ...]) -> Any:
+    """The Click command at *path* (``("formats", "add")``)."""
+    import typer.main
+
+    from summit_cli.cli import app
+
+    command: Any = typer.main.get_command(app)
+    for name in path:
+        command = command.get_command(None, name)
+    return command

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
 from conftest import BUNDLED
-from helpers import as_json, digest, ids, ok
+from helpers import as_json, command_at, command_paths, digest, ids, ok
 
 from summit_cli import __version__, store
-from summit_cli.cli import app
 
 SUMMIT = "2021-06-16-geneva-summit"
 VIRTUAL = "2021-12-07-virtual-summit"
@@ -814,27 +812,7 @@ def test_version(invoke: Any) -> None:
     assert result.stdout == f"summits {__version__}\n"
 
 
-def _walk(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command path under *group* (Typer vendors Click: duck-type the groups).
-
-    Through Click's list_commands/get_command: the root group loads commands lazily.
-    """
-    found = [path]
-    if hasattr(group, "list_commands"):
-        for name in group.list_commands(None):
-            found += _walk(group.get_command(None, name), (*path, name))
-    return found
-
-
-ROOT_COMMAND = typer.main.get_command(app)
-COMMAND_PATHS = _walk(ROOT_COMMAND)
-
-
-def _command_at(path: tuple[str, ...]) -> Any:
-    command: Any = ROOT_COMMAND
-    for name in path:
-        command = command.get_command(None, name)
-    return command
+COMMAND_PATHS = command_paths()
 
 
 def test_every_expected_command_exists() -> None:
@@ -848,7 +826,7 @@ def test_every_expected_command_exists() -> None:
 def test_help_on_every_command(invoke: Any, path: tuple[str, ...], flag: str) -> None:
     result = ok(invoke(*path, flag))
     assert result.stdout.startswith("Usage: summits")
-    command = _command_at(path)
+    command = command_at(path)
     assert command.help and command.help.strip(), f"{path} has no help text"
     first_line = command.help.strip().splitlines()[0]
     assert first_line.split()[0] in result.stdout
@@ -858,7 +836,7 @@ def test_help_on_every_command(invoke: Any, path: tuple[str, ...], flag: str) ->
 def test_every_option_has_help_text() -> None:
     missing = []
     for path in COMMAND_PATHS:
-        for param in _command_at(path).params:
+        for param in command_at(path).params:
             is_option = getattr(param, "param_type_name", "") == "option"
             if is_option and not (getattr(param, "help", None) or "").strip():
                 missing.append(f"{' '.join(path)} {param.opts[0]}")

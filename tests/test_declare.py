@@ -4,11 +4,10 @@ an option reads as its help line, and every --output takes its formats in any ca
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pytest
-from helpers import ok
+from helpers import command_at, command_paths, ok
 
 from summit_cli.cli.declare import argument, option
 
@@ -58,27 +57,13 @@ def test_a_usage_without_an_option_name_is_refused() -> None:
         option("--search TEXT MORE", "help")
 
 
-def commands() -> Iterator[tuple[str, Any]]:
-    import typer.main
-    from typer._click import core
-
-    from summit_cli.cli.application import COMMANDS, build_app
-
-    group: Any = typer.main.get_command(build_app())
-    ctx = core.Context(group)
-    for name in COMMANDS:
-        command = group.get_command(ctx, name)
-        yield name, command
-        for sub, cmd in getattr(command, "commands", {}).items():
-            yield f"{name} {sub}", cmd
-
-
 def test_every_output_choice_is_case_insensitive() -> None:
     """One rule for every command: --output JSON is --output json (it was refused by
     sync, remote list and validate, accepted elsewhere)."""
     checked = []
-    for path, command in commands():
-        for param in command.params:
+    for names in command_paths():
+        path = " ".join(names)
+        for param in command_at(names).params:
             if "--output" in getattr(param, "opts", ()) and hasattr(param.type, "choices"):
                 assert param.type.case_sensitive is False, path
                 checked.append(path)

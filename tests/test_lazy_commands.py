@@ -5,16 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import typer
+from helpers import command_at
 
-from summit_cli.cli import app
 from summit_cli.cli.application import COMMANDS
 
 
 def test_the_static_short_help_is_each_commands_docstring() -> None:
-    root = typer.main.get_command(app)
     for name, (_, short) in COMMANDS.items():
-        command = root.get_command(None, name)  # type: ignore[attr-defined]
+        command = command_at((name,))
         first = (command.help or "").split("\n\n")[0].replace("\n", " ").strip()
         assert first == short, name
 

@@ -90,3 +90,13 @@ def test_the_configuration_names_files_that_exist() -> None:
     for path in mutmut["paths_to_mutate"]:
         source = (ROOT / path).read_text(encoding="utf-8")
         assert "import os" not in source and "open(" not in source, path
+
+
+def test_a_module_left_out_of_the_run_is_said_and_fails_the_report(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record(project, "pkg/a.py", {"pkg.a.x_f__mutmut_1": 1})  # pkg/b.py was not run
+    assert mutation.main(["--report"]) == 1
+    captured = capsys.readouterr()
+    assert "not run" in captured.out
+    assert "not run: pkg/b.py" in captured.err and "under" not in captured.err

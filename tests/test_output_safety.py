@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +23,10 @@ from ruamel.yaml import YAML
 
 from summit_cli import records
 
-HOSTILE = {
-    "rich markup": "Talks [bold red]resumed[/bold red] [link=https://evil.example]x[/link] [/bold]",
-    "emoji code": "Talks :thumbs_down: :smile:",
-    "ESC/CSI": "Talks \x1b[2J\x1b[31mred\x1b[0m",
-    "OSC 8 link": "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07",
-    "C1 CSI": "Talks \x9b31m red",
-    "bidi override": "Talks \u202eevil\u202c \u2066x\u2069",
-    "separators": "Talks\u2028line\u2029para\x85nel\ufeffbom",
-    "formula": '=HYPERLINK("https://evil.example","x")',
-    "newline injection": "Talks\r\nEND:VEVENT\r\nBEGIN:VEVENT",
-    "yaml flow": "https://x.example/?utm_source=rss&a=b#frag, [a: b] ? #c",
-    "backslash N": "Talks \\N here \\n there",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from stress import HOSTILE_TITLES
+
+HOSTILE = HOSTILE_TITLES  # one hostile corpus, shared with the stress harness
 TEXT = " | ".join(HOSTILE.values())
 ID = "2023-01-01-hostile"
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from markdown_it import MarkdownIt
+from test_publish_page import make_record
 
 from summit_cli.publish.brief import (
     Brief,
@@ -30,48 +31,8 @@ HOSTILE = "<img src=x onerror=alert(1)> *bold* _it_ [x](javascript:alert(1)) `co
 
 
 def rec(rid: str, start: str, tz: str | None = "Europe/Zurich", **fields: Any) -> dict[str, Any]:
-    """A record in the ``summits list --output json`` shape (only what the brief reads)."""
-    all_day = len(start) == 10
-    wall = datetime.fromisoformat(start)
-    out: dict[str, Any] = {
-        "id": rid,
-        "title": fields.pop("title", rid),
-        "kind": "round",
-        "format": None,
-        "round": None,
-        "start": start,
-        "end": None,
-        "timezone": tz,
-        "venue": None,
-        "city": None,
-        "country": None,
-        "participants": [],
-        "status": "scheduled",
-        "outcome": None,
-        "sources": [],
-        "tags": [],
-        "notes": None,
-        "history": [],
-        "all_day": all_day,
-        "start_local": None,
-        "end_local": None,
-        "start_utc": None,
-        "end_utc": None,
-        "phase": "upcoming",
-        "starts_in_seconds": 0,
-        "countdown": "in a while",
-        "rrule": None,
-        "exdates": [],
-        "occurrence": None,
-    }
-    if tz is not None:
-        local = wall.replace(tzinfo=ZoneInfo(tz))
-        out["start_local"] = local.isoformat()
-        out["start_utc"] = local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if all_day:
-            out["end_local"] = (local + timedelta(days=1)).isoformat()
-    out.update(fields)
-    return out
+    """A record in the ``summits list --output json`` shape, counted down from NOW."""
+    return make_record(rid, fields.pop("title", rid), start, tz, now=NOW, **fields)
 
 
 def ids(brief: Brief) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -26,17 +27,9 @@ from test_publish_page import (
     render,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from make_pictures import CHROMIUM, CHROMIUM_ARGS
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -54,7 +47,7 @@ def launch() -> Iterator[Any]:
         pytest.skip(f"no Chromium at {CHROMIUM}")
     with sync_playwright() as p:
         try:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         except Exception as exc:  # the binary exists but cannot start here
             pytest.skip(f"Chromium at {CHROMIUM} did not start: {exc}")
         yield chromium

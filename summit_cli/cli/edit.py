@@ -147,7 +147,7 @@ def remove(
         current = store.read_store(settings.location())
         for event_id in wanted:
             query.find_event(current, event_id)  # NotFound names the first missing id
-        broken = _said((e.id, key, target) for e, key, target in links.links_to(current, wanted))
+        broken = _said(links.links_to(current, wanted))
         if broken:
             raise InvalidInput(
                 f"other events link to it ({'; '.join(broken)}): give --yes to remove it and "
@@ -173,7 +173,7 @@ def remove(
     return diff or Text("".join(f"{i}\n" for i in wanted))
 
 
-def _said(found: Iterable[tuple[str, str, str]]) -> list[str]:
-    """Links (holder id, key, target id) as people read them:
+def _said(found: Iterable[tuple[Event, str, str]]) -> list[str]:
+    """Links (holder, key, target id) as people read them:
     "2022-01-10-geneva-ssd agreed-at 2021-12-30-phone-call"."""
-    return [f"{holder} {key.replace('_', '-')} {target}" for holder, key, target in found]
+    return [f"{holder.id} {key.replace('_', '-')} {target}" for holder, key, target in found]
